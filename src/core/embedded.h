@@ -1,0 +1,28 @@
+// Files compiled into the binary (schemas/, prompts/, SKILL.md), generated at build time by
+// tools/embed.py and tools/gen_schemas.py. Immutable; safe from any thread.
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string_view>
+
+namespace omm::embedded {
+
+struct File {
+  std::string_view path;     // relative to its root, '/'-separated, e.g. "common/output.json"
+  std::string_view content;  // UTF-8 text
+};
+
+// Validation schemas: every file under schemas/ (draft 7, may $ref into common/).
+std::span<const File> schema_files();
+// Published input schemas derived at build time: path = "<tool>.json".
+std::span<const File> published_schemas();
+// Prompt templates under prompts/.
+std::span<const File> prompt_files();
+// Documents served as resources (SKILL.md).
+std::span<const File> doc_files();
+
+// Looks a file up by path in one of the tables above.
+std::optional<std::string_view> find(std::span<const File> files, std::string_view path);
+
+}  // namespace omm::embedded

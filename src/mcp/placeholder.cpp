@@ -1,0 +1,1 @@
+namespace omm::mcp { int placeholder_ = 0; }

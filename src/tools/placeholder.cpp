@@ -1,0 +1,1 @@
+namespace omm::tools { int placeholder_ = 0; }
