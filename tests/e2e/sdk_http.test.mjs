@@ -1,0 +1,43 @@
+// The official SDK client over Streamable HTTP, against one server with the fixtures and one
+// without, each on 127.0.0.1 with a free port.
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+
+import { startHttpServer } from "./lib/server.mjs";
+import { defineSdkSuite } from "./lib/sdk_suite.mjs";
+
+let withFixtures;
+let plain;
+
+before(async () => {
+  withFixtures = await startHttpServer({ extra: ["--conformance-fixtures"] });
+  plain = await startHttpServer();
+});
+
+after(async () => {
+  await withFixtures?.stop();
+  await plain?.stop();
+});
+
+defineSdkSuite("streamable-http", async ({ fixtures }) => {
+  const server = fixtures ? withFixtures : plain;
+  return new StreamableHTTPClientTransport(new URL(server.url));
+});
+
+test("streamable-http: session id and protocol version header are set, DELETE ends the session", async () => {
+  const transport = new StreamableHTTPClientTransport(new URL(withFixtures.url));
+  const client = new Client({ name: "oss-media-mcp-e2e", version: "0.0.1" });
+  await client.connect(transport);
+  try {
+    assert.match(transport.sessionId ?? "", /^[\x21-\x7e]+$/, "no visible-ASCII session id");
+    assert.equal(transport.protocolVersion, "2025-11-25");
+    await client.listTools();
+    await transport.terminateSession();
+    assert.equal(transport.sessionId, undefined);
+  } finally {
+    await client.close();
+  }
+});
