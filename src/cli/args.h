@@ -1,0 +1,32 @@
+// Command-line flag parsing for the subcommands. Pure functions (tested, fuzzable).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+
+namespace omm::cli {
+
+struct ServeArgs {
+  bool help = false;
+  std::string transport = "stdio";  // stdio | http | sse
+  std::string host = "127.0.0.1";
+  int port = 8765;
+  std::vector<std::string> allowed_hosts;
+  std::vector<std::string> allowed_origins;
+  std::string auth_token;  // default from OSS_MEDIA_MCP_AUTH_TOKEN
+  std::string log_level = "info";
+  size_t workers = 16;
+  size_t queue = 64;
+  size_t page_size = 0;  // 0: server default
+  bool conformance_fixtures = false;
+};
+
+// Parses the flags after "serve". Errors name the flag and the allowed values.
+Result<ServeArgs> parse_serve_args(const std::vector<std::string>& args);
+
+// "host:port", "[v6]:port" or ":port".
+bool parse_listen(const std::string& value, std::string* host, int* port);
+
+}  // namespace omm::cli

@@ -1,0 +1,101 @@
+#include "mcp/http_guard.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace omm::mcp {
+
+namespace {
+std::string lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+bool all_digits(std::string_view s) {
+  return !s.empty() && s.size() <= 5 &&
+         std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
+}
+}  // namespace
+
+bool split_host_port(std::string_view value, std::string* host, std::string* port) {
+  host->clear();
+  port->clear();
+  if (value.empty()) return false;
+  if (value.front() == '[') {
+    size_t close = value.find(']');
+    if (close == std::string_view::npos) return false;
+    *host = lower(value.substr(0, close + 1));
+    std::string_view rest = value.substr(close + 1);
+    if (rest.empty()) return true;
+    if (rest.front() != ':' || !all_digits(rest.substr(1))) return false;
+    *port = std::string(rest.substr(1));
+    return true;
+  }
+  size_t colon = value.rfind(':');
+  if (colon == std::string_view::npos) {
+    *host = lower(value);
+  } else {
+    if (!all_digits(value.substr(colon + 1))) return false;
+    *host = lower(value.substr(0, colon));
+    *port = std::string(value.substr(colon + 1));
+  }
+  if (host->empty()) return false;
+  return std::all_of(host->begin(), host->end(), [](unsigned char c) {
+    return std::isalnum(c) || c == '-' || c == '.' || c == '_';
+  });
+}
+
+bool is_loopback_name(std::string_view host) {
+  return host == "localhost" || host == "127.0.0.1" || host == "[::1]";
+}
+
+bool host_allowed(std::string_view host_header, const HttpGuardOptions& options) {
+  std::string host;
+  std::string port;
+  if (!split_host_port(host_header, &host, &port)) return false;
+  if (is_loopback_name(host)) return true;
+  for (const auto& allowed : options.allowed_hosts) {
+    std::string ah;
+    std::string ap;
+    if (allowed == "*") return true;
+    if (!split_host_port(allowed, &ah, &ap)) continue;
+    if (ah == host && (ap.empty() || ap == port)) return true;
+  }
+  return false;
+}
+
+bool origin_allowed(std::optional<std::string_view> origin, const HttpGuardOptions& options) {
+  if (!origin) return true;
+  std::string o = lower(*origin);
+  for (const auto& allowed : options.allowed_origins) {
+    if (allowed == "*" || lower(allowed) == o) return true;
+  }
+  size_t scheme_end = o.find("://");
+  if (scheme_end == std::string::npos) return false;
+  std::string scheme = o.substr(0, scheme_end);
+  if (scheme != "http" && scheme != "https") return false;
+  std::string_view rest = std::string_view(o).substr(scheme_end + 3);
+  if (rest.find('/') != std::string_view::npos) return false;
+  std::string host;
+  std::string port;
+  if (!split_host_port(rest, &host, &port)) return false;
+  return is_loopback_name(host);
+}
+
+bool bearer_ok(std::optional<std::string_view> authorization, const HttpGuardOptions& options) {
+  if (options.auth_token.empty()) return true;
+  if (!authorization) return false;
+  std::string_view a = *authorization;
+  constexpr std::string_view kPrefix = "Bearer ";
+  if (a.size() < kPrefix.size() || lower(a.substr(0, kPrefix.size())) != "bearer ") return false;
+  std::string_view token = a.substr(kPrefix.size());
+  const std::string& want = options.auth_token;
+  unsigned char diff = token.size() == want.size() ? 0 : 1;
+  for (size_t i = 0; i < want.size(); ++i) {
+    diff |= static_cast<unsigned char>(want[i] ^ (i < token.size() ? token[i] : 0));
+  }
+  return diff == 0;
+}
+
+}  // namespace omm::mcp

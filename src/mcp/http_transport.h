@@ -1,0 +1,41 @@
+// HTTP transports: Streamable HTTP at /mcp (2025-11-25) and the legacy HTTP+SSE pair
+// (/sse + /messages) for older clients, on one listening socket.
+//
+// Streamable HTTP: POST carries one message; a request is answered with application/json when
+// its response is ready at once, otherwise with an SSE stream that carries the request's
+// notifications and server-to-client requests, then its response. GET opens the session's
+// stream for messages tied to no request. DELETE ends the session (404 afterwards).
+// Mcp-Session-Id is assigned at initialize; MCP-Protocol-Version is checked (400 if unsupported);
+// Host and Origin are validated (DNS rebinding); an optional bearer token is required on every
+// request. SSE streams send a ':' keep-alive comment every `keepalive` and end with their session.
+// Connections are served by a thread-per-connection queue capped at `max_threads` (httplib's
+// fixed pool of 8 would be exhausted by 8 open streams).
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <string>
+
+#include "mcp/http_guard.h"
+
+namespace omm::mcp {
+
+class Server;
+
+struct HttpOptions {
+  std::string host = "127.0.0.1";
+  int port = 8765;  // 0: pick a free port
+  HttpGuardOptions guard;
+  bool legacy_sse = true;
+  std::chrono::milliseconds keepalive{15000};
+  size_t max_body_bytes = 8u << 20;
+  size_t max_threads = 256;
+  size_t max_sessions = 1000;
+  std::chrono::seconds session_idle_timeout{3600};
+};
+
+// Serves until SIGINT/SIGTERM (or `stop` is called from another thread). Prints
+// "listening on http://HOST:PORT/mcp" to stderr once bound. Returns a process exit code.
+int serve_http(Server& server, const HttpOptions& options);
+
+}  // namespace omm::mcp

@@ -1,1 +1,0 @@
-namespace omm::mcp { int placeholder_ = 0; }

@@ -1,1 +1,0 @@
-namespace omm::tools { int placeholder_ = 0; }
