@@ -12,7 +12,8 @@
 #
 # Output: tests/e2e/results/conformance/{active,pending}.log, the per-check JSON the suite writes
 # (active/, pending/), server.stderr, and active.tsv / pending.tsv with one line per scenario:
-# "<scenario>\t<pass|fail>\t<checks passed>\t<checks failed>". Exits non-zero if the active
+# "<scenario>\t<pass|fail>\t<checks passed>\t<checks failed>\t<warnings>", plus
+# <suite>-failures.txt and <suite>-warnings.txt (one check per line). Exits non-zero if the active
 # suite fails (no expected-failures baseline is used).
 set -uo pipefail
 
@@ -61,39 +62,46 @@ echo "conformance: server pid $SERVER_PID at $URL"
 # Writes <suite>.tsv from the checks.json files the suite left under $OUT/<suite>/.
 summarize() {
   local suite="$1" rc="$2"
-  "$NODE22" - "$OUT/$suite" "$rc" "$OUT/$suite-failures.txt" >"$OUT/$suite.tsv" <<'EOF'
+  "$NODE22" - "$OUT/$suite" "$rc" "$OUT/$suite-failures.txt" "$OUT/$suite-warnings.txt" >"$OUT/$suite.tsv" <<'EOF'
 const fs = require("node:fs");
 const path = require("node:path");
-const [dir, rc, failuresFile] = process.argv.slice(2);
+const [dir, rc, failuresFile, warningsFile] = process.argv.slice(2);
 const rows = [];
 const failures = [];
+const warnings = [];
+const oneLine = (c) => `${c.id}: ${(c.errorMessage ?? "").replace(/\s+/g, " ").slice(0, 400)}`;
 for (const d of fs.existsSync(dir) ? fs.readdirSync(dir).sort() : []) {
   const m = /^server-(.+)-\d{4}-\d{2}-\d{2}T[\d-]+Z$/.exec(d);
   const file = path.join(dir, d, "checks.json");
   if (!m || !fs.existsSync(file)) continue;
   const checks = JSON.parse(fs.readFileSync(file, "utf8"));
   const failed = checks.filter((c) => c.status === "FAILURE").length;
-  for (const c of checks.filter((c) => c.status === "FAILURE")) {
-    failures.push(`${m[1]}: ${c.id}: ${(c.errorMessage ?? "").replace(/\s+/g, " ").slice(0, 400)}`);
-  }
+  const warned = checks.filter((c) => c.status === "WARNING");
+  for (const c of checks.filter((c) => c.status === "FAILURE")) failures.push(`${m[1]}: ${oneLine(c)}`);
+  for (const c of warned) warnings.push(`${m[1]}: ${oneLine(c)}`);
   const passed = checks.filter((c) => c.status === "SUCCESS").length;
-  rows.push(`${m[1]}\t${failed ? "fail" : "pass"}\t${passed}\t${failed}`);
+  rows.push(`${m[1]}\t${failed ? "fail" : "pass"}\t${passed}\t${failed}\t${warned.length}`);
 }
-if (rc === "124") rows.push(`suite-timeout\tfail\t0\t1`);
-else if (rows.length === 0) rows.push(`no-scenario-ran\tfail\t0\t1`);
+if (rc === "124") rows.push(`suite-timeout\tfail\t0\t1\t0`);
+else if (rows.length === 0) rows.push(`no-scenario-ran\tfail\t0\t1\t0`);
 process.stdout.write(rows.map((r) => r + "\n").join(""));
 fs.writeFileSync(failuresFile, failures.map((f) => f + "\n").join(""));
+fs.writeFileSync(warningsFile, warnings.map((f) => f + "\n").join(""));
 EOF
 }
 
 print_summary() {
   local suite="$1"
   echo "--- conformance $suite suite: per scenario ---"
-  awk -F'\t' '{ printf "%s %-36s %s checks passed, %s failed\n", ($2=="pass"?"PASS":"FAIL"), $1, $3, $4 }' "$OUT/$suite.tsv"
+  awk -F'\t' '{ printf "%s %-36s %s checks passed, %s failed%s\n", ($2=="pass"?"PASS":"FAIL"), $1, $3, $4, ($5>0 ? ", " $5 " warnings" : "") }' "$OUT/$suite.tsv"
   awk -F'\t' -v s="$suite" '{ if ($2=="pass") p++; else f++ } END { printf "conformance %s: %d scenarios passed, %d failed\n", s, p, f }' "$OUT/$suite.tsv"
   if [[ -s "$OUT/$suite-failures.txt" ]]; then
     echo "failing checks:"
     sed 's/^/  /' "$OUT/$suite-failures.txt"
+  fi
+  if [[ -s "$OUT/$suite-warnings.txt" ]]; then
+    echo "warnings (do not fail the suite):"
+    sed 's/^/  /' "$OUT/$suite-warnings.txt"
   fi
 }
 
