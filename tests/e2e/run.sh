@@ -24,7 +24,7 @@ mkdir -p "$RESULTS"
 # --- 1. dependencies ---------------------------------------------------------------------------
 deps_ok() {
   [[ -x "$NODE22" ]] || return 1
-  node -e '
+  "$NODE22" -e '
     const fs = require("fs");
     const want = require("./package.json").dependencies;
     for (const [name, version] of Object.entries(want)) {
