@@ -1,0 +1,54 @@
+#include "cli/args.h"
+
+#include <doctest/doctest.h>
+
+using omm::cli::parse_serve_args;
+
+TEST_CASE("serve flags") {
+  auto a = parse_serve_args({"--transport", "http", "--listen", "127.0.0.1:0", "--conformance-fixtures",
+                             "--allowed-origins=https://a.example,https://b.example", "--workers", "4"});
+  REQUIRE(a.ok());
+  CHECK(a->transport == "http");
+  CHECK(a->host == "127.0.0.1");
+  CHECK(a->port == 0);
+  CHECK(a->conformance_fixtures);
+  CHECK(a->allowed_origins.size() == 2);
+  CHECK(a->workers == 4);
+}
+
+TEST_CASE("bad serve flags name the flag and the allowed values") {
+  struct Case {
+    std::vector<std::string> args;
+    const char* id;
+    const char* message;
+  } cases[] = {
+      {{"--transport", "tcp"}, "invalid_argument.cli.transport",
+       "--transport must be one of stdio, http, sse, got 'tcp'"},
+      {{"--transport"}, "invalid_argument.cli.transport", "--transport needs a value: stdio, http or sse"},
+      {{"--listen", "8765"}, "invalid_argument.cli.listen",
+       "--listen must be HOST:PORT (e.g. 127.0.0.1:8765), got '8765'"},
+      {{"--listen", "h:70000"}, "invalid_argument.cli.listen",
+       "--listen must be HOST:PORT (e.g. 127.0.0.1:8765), got 'h:70000'"},
+      {{"--workers", "0"}, "invalid_argument.cli.workers", "--workers must be 1..1024, got '0'"},
+      {{"--frobnicate"}, "invalid_argument.cli", "unknown option '--frobnicate'"},
+      {{"--log-level", "loud"}, "invalid_argument.cli.log-level",
+       "--log-level must be one of debug, info, warn, error, off, got 'loud'"},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.message);
+    auto r = parse_serve_args(c.args);
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().id() == c.id);
+    CHECK(r.status().message() == c.message);
+  }
+}
+
+TEST_CASE("listen addresses") {
+  std::string host;
+  int port = -1;
+  CHECK(omm::cli::parse_listen("[::1]:9000", &host, &port));
+  CHECK(host == "::1");
+  CHECK(port == 9000);
+  CHECK(omm::cli::parse_listen(":81", &host, &port));
+  CHECK(host == "127.0.0.1");
+}
