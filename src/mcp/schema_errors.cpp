@@ -125,6 +125,8 @@ class Walker {
     const json& c = w.deref(cond);
     if (const json* props = child(c, "properties"); props && props->is_object()) {
       for (auto it = props->begin(); it != props->end(); ++it) {
+        // The operation discriminator already names the scope of the id ("resize.w").
+        if (it.key() == "op") continue;
         std::string name = prefix.empty() ? it.key() : prefix + "." + it.key();
         const json& ps = w.deref(*it);
         auto pins = pinned_values(ps);
@@ -144,9 +146,10 @@ class Walker {
       if (const json* req = child(c, "required"); req && req->is_array() && !req->empty()) {
         std::vector<std::string> names;
         for (const auto& r : *req) {
-          if (r.is_string()) names.push_back(prefix.empty() ? r.get<std::string>()
-                                                            : prefix + "." + r.get<std::string>());
+          if (!r.is_string() || r.get<std::string>() == "op") continue;
+          names.push_back(prefix.empty() ? r.get<std::string>() : prefix + "." + r.get<std::string>());
         }
+        if (names.empty()) return "";
         return join(names, " and ") + (names.size() == 1 ? " is given" : " are given");
       }
     }

@@ -19,6 +19,7 @@ const ToolSpec* ToolRegistry::find(std::string_view name) const {
 const std::vector<nlohmann::json>& ToolRegistry::listing() const {
   std::call_once(listing_once_, [this] {
     for (const auto& [name, entry] : tools_) {  // std::map: sorted by name
+      if (entry->spec.describe) entry->spec.describe(entry->spec);
       const ToolSpec& s = entry->spec;
       nlohmann::json t{{"name", s.name}, {"description", s.description},
                        {"inputSchema", s.input_schema}};

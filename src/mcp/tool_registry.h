@@ -36,6 +36,9 @@ struct ToolSpec {
   std::string validation_schema;
   nlohmann::json meta;           // optional `_meta` (null = none)
   ToolHandler handler;
+  // Optional: fills the descriptive fields (title, description, schemas, annotations) once, the
+  // first time tools/list is built — keeps start-up from parsing every schema.
+  std::function<void(ToolSpec&)> describe;
 };
 
 class ToolRegistry {
@@ -68,7 +71,7 @@ class ToolRegistry {
 
  private:
   struct Entry {
-    ToolSpec spec;
+    mutable ToolSpec spec;
     mutable std::once_flag once;
     mutable std::shared_ptr<const CompiledSchema> validator;
     mutable Status compile_status;
