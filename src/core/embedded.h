@@ -15,8 +15,12 @@ struct File {
 
 // Validation schemas: every file under schemas/ (draft 7, may $ref into common/).
 std::span<const File> schema_files();
-// Published input schemas derived at build time: path = "<tool>.json".
+// Published input schemas derived at build time: path = "<tool>.json". Self-contained; the root
+// "description" is the tool description (with the cross-field rules in words). The tool's title and
+// annotations are the "x-title" and "x-annotations" keys of its validation schema in schema_files().
 std::span<const File> published_schemas();
+// Output schemas (tools/list outputSchema), self-contained: path = "<tool>.json".
+std::span<const File> output_schemas();
 // Prompt templates under prompts/.
 std::span<const File> prompt_files();
 // Documents served as resources (SKILL.md).
