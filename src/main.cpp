@@ -6,26 +6,38 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <unistd.h>
+
 #include <cstdio>
+#include <cstdlib>
+#include <nlohmann/json.hpp>
 #include <cstring>
 #include <string>
 #include <vector>
 
 #include "cli/args.h"
+#include "cli/process_args.h"
+#include "core/dry_run.h"
+#include "core/plan_from_cli.h"
 #include "mcp/http_transport.h"
 #include "mcp/server.h"
 #include "mcp/stdio_transport.h"
 #include "tools/conformance_fixtures.h"
+#include "tools/product_tools.h"
 
 namespace {
 
 constexpr const char* kVersion = "0.1.0";
+
+void setup_logging(const std::string& level);
 
 constexpr const char* kUsage = R"(oss-media-mcp — process images, video and audio in Alibaba Cloud OSS or on this machine,
 as a Model Context Protocol server.
 
 Usage:
   oss-media-mcp [serve] [options]      run the MCP server (default: stdio)
+  oss-media-mcp process [options]      run one request from the command line (the skill's
+                                       process.py flags; see 'oss-media-mcp process --help')
   oss-media-mcp --help | --version
 
 Serve options:
@@ -43,6 +55,70 @@ Serve options:
 
 Logs go to stderr; in stdio mode stdout carries protocol messages only.
 )";
+
+constexpr const char* kProcessUsage = R"(Usage:
+  oss-media-mcp process (--source KEY | --uri PATH_OR_URL) --operations OP [OP ...]
+                        [--output-mode url|download|save] [--output-path PATH] [--target-key KEY]
+                        [--bucket B] [--region R] [--endpoint URL] [--expires SECONDS]
+                        [--imm-project NAME] [--timeout-seconds N] [--no-download] [--dry-run]
+
+Operations use the skill's string syntax, e.g. "resize:w=600" "watermark:text=© 2026,g=se"
+"format:webp", "video/convert:f=mp4,vcodec=h264", "upload", "download".
+Prints the same JSON result as the MCP tools; exits 1 on failure, 2 on bad flags.
+)";
+
+std::optional<std::string> env_lookup(const std::string& name) {
+  const char* v = std::getenv(name.c_str());
+  if (v == nullptr) return std::nullopt;
+  return std::string(v);
+}
+
+omm::tools::ProductToolOptions product_options() {
+  omm::tools::ProductToolOptions o;
+  if (auto b = env_lookup("ALIBABA_CLOUD_OSS_BUCKET"); b && !b->empty()) {
+    o.backend = "oss";
+    o.bucket = *b;
+  }
+  return o;
+}
+
+void print_json(const nlohmann::json& j) {
+  std::string text = j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+  std::fwrite(text.data(), 1, text.size(), stdout);
+  std::fputc('\n', stdout);
+}
+
+int fail(const omm::Status& s) {
+  print_json(nlohmann::json{{"success", false}, {"error", s.to_string()}, {"error_id", s.id()}});
+  std::fprintf(stderr, "oss-media-mcp: %s\n", s.to_string().c_str());
+  return 1;
+}
+
+int process(const std::vector<std::string>& args) {
+  setup_logging("warn");
+  char cwd[4096];
+  std::string dir = ::getcwd(cwd, sizeof cwd) ? cwd : "/";
+  auto parsed = omm::cli::parse_process_args(args, env_lookup, dir);
+  if (!parsed.ok()) {
+    std::fprintf(stderr, "oss-media-mcp process: %s\n%s", parsed.status().message().c_str(),
+                 kProcessUsage);
+    return 2;
+  }
+  if (parsed->help) {
+    std::fputs(kProcessUsage, stdout);
+    return 0;
+  }
+  auto plan = omm::core::plan_from_cli(parsed->request);
+  if (!plan.ok()) return fail(plan.status());
+  std::string bucket = plan->bucket.value_or("");
+  if (plan->dry_run) {
+    print_json(omm::core::dry_run_result(*plan, bucket));
+    return 0;
+  }
+  return fail(omm::Status::error(
+      "backend.unavailable",
+      "this build cannot run " + plan->tool + " yet; --dry-run shows the plan"));
+}
 
 void setup_logging(const std::string& level) {
   auto sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
@@ -62,6 +138,7 @@ int serve(const omm::cli::ServeArgs& a) {
   options.queue_capacity = a.queue;
   if (a.page_size > 0) options.page_size = a.page_size;
   omm::mcp::Server server(info, options);
+  omm::tools::register_product_tools(server, product_options());
   if (a.conformance_fixtures) omm::tools::register_conformance_fixtures(server);
   if (a.transport == "stdio") {
     return omm::mcp::serve_stdio(server);
@@ -106,6 +183,7 @@ int main(int argc, char** argv) {
     }
     return serve(*parsed);
   }
+  if (command == "process") return process(args);
   std::fprintf(stderr, "oss-media-mcp: unknown command '%s'\nRun 'oss-media-mcp --help' for usage.\n",
                command.c_str());
   return 2;

@@ -1,0 +1,30 @@
+// Flags of `oss-media-mcp process`, mirroring the original skill's process.py:
+//   (--source KEY | --uri PATH_OR_URL) --operations OP [OP ...] [--output-mode url|download|save]
+//   [--output-path P] [--target-key K] [--bucket B] [--region R] [--endpoint E] [--expires N]
+//   [--imm-project P] [--timeout-seconds N] [--dry-run] [--no-download]
+// Defaults come from the skill's variables (ALIBABA_CLOUD_OSS_BUCKET, ALIBABA_CLOUD_OSS_REGION,
+// ALIBABA_CLOUD_IMM_PROJECT, ALIBABA_CLOUD_ASYNC_TIMEOUT_SECONDS); relative local paths are
+// made absolute against `cwd`. Pure apart from the environment lookup passed in.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/plan_from_cli.h"
+#include "core/status.h"
+
+namespace omm::cli {
+
+struct ProcessArgs {
+  bool help = false;
+  core::CliRequest request;
+};
+
+using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;
+
+Result<ProcessArgs> parse_process_args(const std::vector<std::string>& args, const EnvLookup& env,
+                                       const std::string& cwd);
+
+}  // namespace omm::cli

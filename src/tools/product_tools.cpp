@@ -1,0 +1,103 @@
+#include "tools/product_tools.h"
+
+#include <spdlog/fmt/fmt.h>
+
+#include <nlohmann/json.hpp>
+
+#include "core/dry_run.h"
+#include "core/embedded.h"
+#include "core/plan_from_tool.h"
+#include "mcp/server.h"
+
+namespace omm::tools {
+
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kTools[] = {
+    "audio_transcode", "doctor",          "hls_playlist",   "image_detect",
+    "image_inspect",   "image_process",   "image_watermark_extract",
+    "imm_setup",       "job_status",      "media_concat",   "media_info",
+    "object_download", "object_head",     "object_list",    "object_upload",
+    "video_animation", "video_frames",    "video_snapshot", "video_sprite",
+    "video_transcode",
+};
+
+// Tools that run a core::Plan (and so take dry_run).
+bool has_plan(std::string_view tool) {
+  return tool != "object_list" && tool != "object_head" && tool != "job_status" &&
+         tool != "imm_setup" && tool != "doctor";
+}
+
+json parse_embedded(std::span<const embedded::File> files, const std::string& path) {
+  auto text = embedded::find(files, path);
+  if (!text) return nullptr;
+  json j = json::parse(*text, nullptr, false);
+  return j.is_discarded() ? json(nullptr) : j;
+}
+
+void describe(mcp::ToolSpec& spec) {
+  const std::string file = spec.name + ".json";
+  json published = parse_embedded(embedded::published_schemas(), file);
+  if (published.is_object()) {
+    spec.description = published.value("description", spec.description);
+    published.erase("description");  // the tool description carries it; don't send it twice
+    spec.input_schema = std::move(published);
+  }
+  json output = parse_embedded(embedded::output_schemas(), file);
+  if (output.is_object()) spec.output_schema = std::move(output);
+  json validation = parse_embedded(embedded::schema_files(), file);
+  if (validation.is_object()) {
+    spec.title = validation.value("x-title", spec.title);
+    if (validation.contains("x-annotations")) spec.annotations = validation["x-annotations"];
+  }
+  if (!spec.title.empty()) spec.annotations["title"] = spec.title;
+}
+
+json run_plan(const ProductToolOptions& options, const std::string& tool, const json& args) {
+  core::PlanOptions plan_options;
+  plan_options.max_wait_seconds = options.max_wait_seconds;
+  Result<core::Plan> plan = core::plan_from_tool(tool, args, plan_options);
+  if (!plan.ok()) return mcp::error_result(plan.status());
+  std::string bucket = plan->bucket.value_or(options.bucket);
+  if (plan->dry_run) return mcp::structured_result(core::dry_run_result(*plan, bucket));
+  return mcp::error_result(Status::error(
+      "backend.unavailable",
+      fmt::format("the {} backend cannot run {} in this build yet; dry_run: true shows the plan",
+                  options.backend, tool)));
+}
+
+}  // namespace
+
+const char* const* product_tool_names(size_t* count) {
+  *count = sizeof(kTools) / sizeof(kTools[0]);
+  return kTools;
+}
+
+void register_product_tools(mcp::Server& server, const ProductToolOptions& options) {
+  for (const char* name : kTools) {
+    mcp::ToolSpec spec;
+    spec.name = name;
+    spec.description = name;
+    spec.input_schema = json{{"type", "object"}};
+    spec.validation_schema = spec.name + ".json";
+    spec.describe = describe;
+    std::string tool = name;
+    if (has_plan(tool)) {
+      spec.handler = [options, tool](mcp::CallContext&, const json& args) {
+        return run_plan(options, tool, args);
+      };
+    } else {
+      spec.handler = [options, tool](mcp::CallContext&, const json&) {
+        return mcp::error_result(Status::error(
+            "backend.unavailable",
+            fmt::format("{} needs the {} backend, which this build cannot run yet", tool,
+                        options.backend)));
+      };
+    }
+    server.tools().add(std::move(spec));
+  }
+}
+
+}  // namespace omm::tools

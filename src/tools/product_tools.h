@@ -1,0 +1,27 @@
+// The product's tools (DESIGN.md "Tools"): every operation family registered with its compiled-in
+// validation schema, published input schema, output schema, title, annotations and agent-oriented
+// description. Each processing call becomes a core::Plan; `dry_run` returns the plan and the
+// exact process string without touching storage.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace omm::mcp {
+class Server;
+}
+
+namespace omm::tools {
+
+struct ProductToolOptions {
+  std::string backend = "local";  // "local" | "oss"
+  std::string bucket;             // configured bucket (oss backend), used in saveas suffixes
+  std::int64_t max_wait_seconds = 600;
+};
+
+// Names of every product tool, sorted.
+const char* const* product_tool_names(size_t* count);
+
+void register_product_tools(mcp::Server& server, const ProductToolOptions& options);
+
+}  // namespace omm::tools
