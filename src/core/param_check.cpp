@@ -25,7 +25,8 @@ Result<ParamValue> check_int(const ParamSpec& spec, const RawValue& raw, const E
     for (std::int64_t allowed : spec.int_values) ok = ok || (v && *v == allowed);
     if (!ok) {
       return scope.error(spec.name, fmt::format("{} must be one of {}, got {}", spec.name,
-                                                allowed_ints(spec.int_values), raw.shown));
+                                                allowed_ints(spec.int_values),
+                                                v ? std::to_string(*v) : raw.shown));
     }
     return ParamValue(*v);
   }
