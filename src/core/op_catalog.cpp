@@ -23,9 +23,8 @@ constexpr std::string_view kSnapshotArgs[] = {"source", "output",  "no_download"
 constexpr std::string_view kInfoArgs[] = {"source", "kind", "bucket", "region", "dry_run"};
 constexpr std::string_view kHlsArgs[] = {"source", "output",  "no_download",
                                          "bucket", "region",  "dry_run"};
-constexpr std::string_view kUploadArgs[] = {"uri", "target_key", "bucket", "region", "dry_run"};
-constexpr std::string_view kDownloadArgs[] = {"key",    "path",   "no_download",
-                                              "bucket", "region", "dry_run"};
+constexpr std::string_view kUploadArgs[] = {"uri", "target_key", "bucket", "region"};
+constexpr std::string_view kDownloadArgs[] = {"key", "path", "bucket", "region"};
 
 constexpr ToolSpec kTools[] = {
     {"image_process", OutputRule::kSync, kProcessArgs, false},
