@@ -22,8 +22,10 @@ bool WorkerPool::try_submit(std::function<void()> job) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (stopping_) return false;
-    // Jobs waiting beyond the idle workers count against the queue capacity.
-    size_t waiting = queue_.size() >= idle_ ? queue_.size() - idle_ : 0;
+    // Jobs beyond the workers that are not busy count against the queue capacity (threads that
+    // are still starting count as free).
+    size_t free_workers = workers_.size() - busy_;
+    size_t waiting = queue_.size() >= free_workers ? queue_.size() - free_workers : 0;
     if (waiting >= capacity_) return false;
     queue_.push_back(std::move(job));
   }
@@ -36,14 +38,15 @@ void WorkerPool::run() {
     std::function<void()> job;
     {
       std::unique_lock<std::mutex> lock(mu_);
-      ++idle_;
       cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-      --idle_;
       if (stopping_) return;
       job = std::move(queue_.front());
       queue_.pop_front();
+      ++busy_;
     }
     job();
+    std::lock_guard<std::mutex> lock(mu_);
+    --busy_;
   }
 }
 

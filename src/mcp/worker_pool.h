@@ -33,7 +33,7 @@ class WorkerPool {
   std::condition_variable cv_;
   std::deque<std::function<void()>> queue_;
   size_t capacity_;
-  size_t idle_ = 0;
+  size_t busy_ = 0;  // workers running a job
   bool stopping_ = false;
   std::vector<std::thread> workers_;
 };
