@@ -23,7 +23,9 @@
 #include "mcp/server.h"
 #include "mcp/stdio_transport.h"
 #include "tools/conformance_fixtures.h"
+#include "tools/docs_resources.h"
 #include "tools/product_tools.h"
+#include "tools/prompts.h"
 
 namespace {
 
@@ -139,6 +141,8 @@ int serve(const omm::cli::ServeArgs& a) {
   if (a.page_size > 0) options.page_size = a.page_size;
   omm::mcp::Server server(info, options);
   omm::tools::register_product_tools(server, product_options());
+  omm::tools::register_prompts(server);
+  omm::tools::register_docs_resources(server);
   if (a.conformance_fixtures) omm::tools::register_conformance_fixtures(server);
   if (a.transport == "stdio") {
     return omm::mcp::serve_stdio(server);

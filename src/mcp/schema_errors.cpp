@@ -119,8 +119,10 @@ class Walker {
     return true;
   }
 
+  // Describes the (matched) `if` schema `cond` for the object `instance` in words, e.g.
+  // `output.mode is "download"`, `vcodec is not given`.
   static std::string describe_condition(const json& cond, const std::string& prefix,
-                                        const Walker& w) {
+                                        const Walker& w, const json* instance) {
     std::vector<std::string> parts;
     const json& c = w.deref(cond);
     if (const json* props = child(c, "properties"); props && props->is_object()) {
@@ -129,6 +131,7 @@ class Walker {
         if (it.key() == "op") continue;
         std::string name = prefix.empty() ? it.key() : prefix + "." + it.key();
         const json& ps = w.deref(*it);
+        const json* value = (instance && instance->is_object()) ? child(*instance, it.key()) : nullptr;
         auto pins = pinned_values(ps);
         if (pins.size() == 1) {
           parts.push_back(fmt::format("{} is {}", name, short_json(pins[0])));
@@ -136,8 +139,11 @@ class Walker {
           std::vector<std::string> vs;
           for (const auto& p : pins) vs.push_back(short_json(p));
           parts.push_back(fmt::format("{} is one of {}", name, join(vs, ", ")));
+        } else if (child(ps, "not") != nullptr) {
+          parts.push_back(value ? fmt::format("{} is {}", name, short_json(*value))
+                                : fmt::format("{} is not given", name));
         } else {
-          std::string nested = describe_condition(ps, name, w);
+          std::string nested = describe_condition(ps, name, w, value);
           if (!nested.empty()) parts.push_back(nested);
         }
       }
@@ -183,7 +189,7 @@ class Walker {
       if (branch != nullptr) {
         Candidate c = here;
         if (matched) {
-          std::string text = describe_condition(*cond, prefix_of(tokens, idx), *this);
+          std::string text = describe_condition(*cond, prefix_of(tokens, idx), *this, instance);
           if (!text.empty()) c.condition = text;
         }
         collect(*branch, instance, tokens, idx, c, out, depth + 1);
@@ -336,6 +342,10 @@ std::optional<std::string> violation(const json& s, const json& v) {
     if (const json* p = child(s, "pattern"); p && p->is_string()) {
       try {
         if (!std::regex_search(v.get<std::string>(), std::regex(p->get<std::string>()))) {
+          // The schema's description states the form in words; the regex is the fallback.
+          if (const json* d = child(s, "description"); d && d->is_string() && !d->empty()) {
+            return fmt::format("must have the form: {}", d->get<std::string>());
+          }
           return fmt::format("must match {}", p->get<std::string>());
         }
       } catch (const std::regex_error&) {
@@ -367,6 +377,7 @@ std::optional<std::string> violation(const json& s, const json& v) {
     }
   }
   if (const json* n = child(s, "not"); n && n->is_object()) {
+    if (n->empty()) return std::string("is not allowed");
     auto pins = pinned_values(*n);
     if (!pins.empty() && std::find(pins.begin(), pins.end(), v) != pins.end()) {
       return fmt::format("must not be {}", short_json(v));
@@ -536,6 +547,11 @@ Status describe_failure(const std::vector<SchemaFailure>& failures, const json& 
       auto v = violation(*c.schema, *value);
       if (!v) continue;
       if (!c.message.empty()) return Status::error(id, c.message);
+      if (*v == "is not allowed") {
+        std::string msg = fmt::format("{} is not allowed", display);
+        if (!c.condition.empty()) msg += " when " + c.condition;
+        return Status::error(id, msg);
+      }
       std::string msg = fmt::format("{} {}, got {}", display, *v, short_json(*value));
       if (!c.condition.empty()) msg += " (because " + c.condition + ")";
       return Status::error(id, msg);
