@@ -32,7 +32,7 @@ Status ErrorScope::error(std::string_view field, std::string message) const {
   return Status::error(id(field), std::move(message));
 }
 
-std::string quote_text(std::string_view text) {
+std::string quote_text(std::string_view text, char quote) {
   constexpr std::size_t kMaxShown = 80;
   bool cut = false;
   if (text.size() > kMaxShown) {
@@ -42,10 +42,10 @@ std::string quote_text(std::string_view text) {
     text = text.substr(0, end);
     cut = true;
   }
-  std::string out = "\"";
+  std::string out(1, quote);
   for (char ch : text) {
     unsigned char c = static_cast<unsigned char>(ch);
-    if (ch == '"' || ch == '\\') {
+    if (ch == quote || ch == '\\') {
       out += '\\';
       out += ch;
     } else if (c < 0x20 || c == 0x7F) {
@@ -54,7 +54,8 @@ std::string quote_text(std::string_view text) {
       out += ch;
     }
   }
-  out += cut ? "...\"" : "\"";
+  if (cut) out += "...";
+  out += quote;
   return out;
 }
 

@@ -37,7 +37,8 @@ class ErrorScope {
 };
 
 // Message helpers shared by every validator.
-std::string quote_text(std::string_view text);  // JSON-style quoting, truncated to 80 bytes
+// JSON-style quoting (control characters escaped), truncated to 80 bytes.
+std::string quote_text(std::string_view text, char quote = '"');
 std::string join(std::span<const std::string_view> items, std::string_view sep = ", ");
 std::string range_text(std::int64_t min, std::int64_t max);  // "1..16384" or ">= 0"
 

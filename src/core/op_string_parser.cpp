@@ -71,13 +71,12 @@ Status parse_params(const OpSpec& op, std::string_view text, RawOp& out) {
         preprocess->value.shown = quote_text(preprocess->value.s);
         continue;
       }
-      return syntax_error(op, fmt::format("parameter '{}' has no '=' value in operation '{}'",
-                                          item, op.skill_name));
+      return syntax_error(op, fmt::format("parameter {} has no '=' value",
+                                          quote_text(item, '\'')));
     }
     std::string_view key = trim(item.substr(0, eq));
     if (key.empty()) {
-      return syntax_error(op, fmt::format("parameter '{}' has no name in operation '{}'", item,
-                                          op.skill_name));
+      return syntax_error(op, fmt::format("parameter {} has no name", quote_text(item, '\'')));
     }
     out.params.push_back({map_key(op, key), RawValue::text(unquote(trim(item.substr(eq + 1))))});
     preprocess = out.params.back().name == "preprocess" ? &out.params.back() : nullptr;
@@ -152,7 +151,7 @@ Result<RawOp> parse_op_string(std::string_view text) {
   const OpSpec* spec = find_op_by_skill_name(name);
   if (spec == nullptr) {
     return Status::error("invalid_argument.operations",
-                         fmt::format("unknown operation {}; allowed: {}", quote_text(name),
+                         fmt::format("unknown operation {}; allowed: {}", quote_text(name, '\''),
                                      join(skill_op_names())));
   }
   RawOp op{spec, {}, {}};

@@ -8,7 +8,6 @@ namespace omm::core {
 
 Result<Plan> plan_from_cli(const CliRequest& request, const PlanOptions& options) {
   RawRequest raw;
-  raw.from_cli = true;
   for (const std::string& text : request.operations) {
     Result<RawOp> op = parse_op_string(text);
     if (!op.ok()) return op.status();

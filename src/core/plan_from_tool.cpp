@@ -145,7 +145,8 @@ Result<RawOp> read_image_op(const json& item, const ErrorScope& scope) {
     std::vector<std::string_view> allowed;
     for (const OpSpec* op : ops_for_tool("image_process")) allowed.push_back(op->name);
     return Status::error("invalid_argument.operations",
-                         fmt::format("unknown operation {}; allowed: {}", quote_text(name), join(allowed)));
+                         fmt::format("unknown operation {}; allowed: {}", quote_text(name, '\''),
+                                     join(allowed)));
   }
   RawOp op{spec, {}, {}};
   for (const auto& [key, value] : item.items()) {

@@ -45,7 +45,6 @@ struct RawOp {
 
 struct RawRequest {
   std::string tool;  // empty: derived from the operations (string syntax)
-  bool from_cli = false;
   std::vector<RawOp> ops;
 
   std::optional<std::string> source_key;

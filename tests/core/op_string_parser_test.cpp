@@ -224,5 +224,7 @@ TEST_CASE("string syntax: parse_op_string keeps raw values for the shared valida
 
   auto bad = omm::core::parse_op_string("resize:w");
   CHECK(bad.status().to_string() ==
-        "[invalid_syntax.resize] parameter 'w' has no '=' value in operation 'resize'");
+        "[invalid_syntax.resize] parameter 'w' has no '=' value");
+  CHECK(plan_from_cli(cli_request({"bogus"})).status().message().rfind(
+            "unknown operation 'bogus'; allowed: audio/concat, audio/convert", 0) == 0);
 }
