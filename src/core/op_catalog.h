@@ -56,7 +56,7 @@ struct KeyAlias {
 struct ParamSpec {
   std::string_view name;  // OSS's name as on the wire; "value" for value-only operations
   ParamType type = ParamType::kInt;
-  std::int64_t min = 0;   // kInt range, kSize per side, kText/kToken byte length
+  std::int64_t min = 0;   // kInt range, kSize per side, kText/kToken/kPreprocess length
   std::int64_t max = 0;
   std::span<const std::string_view> values = {};  // kEnum: canonical values, documented order
   std::span<const std::int64_t> int_values = {};  // kInt: the only allowed values, if non-empty
