@@ -477,6 +477,11 @@ std::string error_id_for_path(const std::vector<std::string>& tokens, const json
     }
     cur = next;
   }
+  // A failing discriminator ("op" itself) names no operation: report it on the list.
+  if (scope != tool && rest.size() == 1 && rest[0] == "op") {
+    if (display) *display = "op";
+    return "invalid_argument.operations";
+  }
   if (display) *display = rest.empty() ? scope : join(rest, ".");
   std::string id = "invalid_argument.";
   id += scope;

@@ -59,7 +59,10 @@ Status ToolRegistry::validate(const ToolSpec& tool, const nlohmann::json& argume
 nlohmann::json ToolRegistry::call(const ToolSpec& tool, CallContext& ctx,
                                   const nlohmann::json& arguments) const {
   Status valid = validate(tool, arguments);
-  if (!valid.is_ok()) return error_result(valid);
+  if (!valid.is_ok()) {
+    if (tool.refine_error) valid = tool.refine_error(arguments, valid);
+    return error_result(valid);
+  }
   try {
     return tool.handler(ctx, arguments);
   } catch (const nlohmann::json::exception& e) {

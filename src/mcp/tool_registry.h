@@ -36,6 +36,10 @@ struct ToolSpec {
   std::string validation_schema;
   nlohmann::json meta;           // optional `_meta` (null = none)
   ToolHandler handler;
+  // Optional: when the schema refuses a call, the tool may name the error itself (the product
+  // tools ask their core validator, so a call gets the same id as through the CLI). Returns the
+  // status to report; the schema's status is passed in and is the default.
+  std::function<Status(const nlohmann::json& arguments, const Status& schema_error)> refine_error;
   // Optional: fills the descriptive fields (title, description, schemas, annotations) once, the
   // first time tools/list is built — keeps start-up from parsing every schema.
   std::function<void(ToolSpec&)> describe;

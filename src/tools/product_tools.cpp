@@ -88,6 +88,12 @@ void register_product_tools(mcp::Server& server, const ProductToolOptions& optio
       spec.handler = [options, tool](mcp::CallContext&, const json& args) {
         return run_plan(options, tool, args);
       };
+      // The core knows the precedence of its checks; when both refuse a call, its id wins so
+      // the tool and the CLI report the same error for the same request.
+      spec.refine_error = [tool](const json& args, const Status& schema_error) {
+        Result<core::Plan> plan = core::plan_from_tool(tool, args);
+        return plan.ok() ? schema_error : plan.status();
+      };
     } else {
       spec.handler = [options, tool](mcp::CallContext&, const json&) {
         return mcp::error_result(Status::error(
