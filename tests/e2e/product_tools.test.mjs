@@ -182,6 +182,33 @@ describe("product tools through the SDK client", () => {
     });
   }
 
+  test("prompts are listed and rendered in Chinese by default and in English on request", async () => {
+    const { prompts } = await client.listPrompts();
+    const names = prompts.map((p) => p.name).sort();
+    for (const n of ["add_watermark", "detect_faces", "extract_frames", "make_thumbnail", "present_result", "transcode_video"]) {
+      assert.ok(names.includes(n), `prompt ${n}`);
+    }
+    for (const p of prompts) assert.ok(p.arguments.some((a) => a.name === "language"), `${p.name}: language`);
+    const result = JSON.stringify({ success: true, backend: "local", operations: "image/resize,w_600", request_id: "local-1",
+                                    mode: "save", target_key: "out/a.jpg" });
+    const zh = await client.getPrompt({ name: "present_result", arguments: { result } });
+    const zhText = zh.messages.map((m) => m.content.text).join("\n");
+    assert.match(zhText, /处理结果如下/);
+    assert.match(zhText, /image\/resize,w_600/);
+    const en = await client.getPrompt({ name: "present_result", arguments: { result, language: "en" } });
+    const enText = en.messages.map((m) => m.content.text).join("\n");
+    assert.match(enText, /Result summary:/);
+    assert.match(enText, /local-1/);
+    const thumb = await client.getPrompt({ name: "make_thumbnail", arguments: { source: "in/a.jpg", width: "320", language: "en" } });
+    assert.match(thumb.messages[0].content.text, /"w": 320/);
+    await assert.rejects(client.getPrompt({ name: "present_result", arguments: { result, language: "fr" } }),
+                         /invalid_argument\.prompt\.language/);
+    const { resources } = await client.listResources();
+    assert.ok(resources.some((r) => r.uri === "oss-media://docs/skill"));
+    const skill = await client.readResource({ uri: "oss-media://docs/skill" });
+    assert.match(skill.contents[0].text, /image_process/);
+  });
+
   test("a real call without a backend says so clearly", async () => {
     const r = await client.callTool({ name: "media_info", arguments: { source: { key: "v/in.mp4" }, kind: "video" } });
     assert.equal(r.isError, true);
