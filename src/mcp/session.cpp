@@ -19,6 +19,23 @@ const json& empty_object() {
   return kEmpty;
 }
 
+// Deeper messages are refused: copying or printing nlohmann::json recurses once per level, and a
+// line of "[[[[…" would otherwise overflow the stack. MCP messages need a handful of levels.
+constexpr int kMaxNesting = 64;
+
+// Whether `message` nests arrays/objects more than `limit` levels deep. Iterative on purpose.
+bool too_deep(const json& message, int limit) {
+  std::vector<std::pair<const json*, int>> stack{{&message, 1}};
+  while (!stack.empty()) {
+    auto [node, depth] = stack.back();
+    stack.pop_back();
+    if (!node->is_structured()) continue;
+    if (depth > limit) return true;
+    for (const json& child : *node) stack.emplace_back(&child, depth + 1);
+  }
+  return false;
+}
+
 std::string_view capability_for(std::string_view method) {
   if (method == "sampling/createMessage") return "sampling";
   if (method == "elicitation/create") return "elicitation";
@@ -88,29 +105,47 @@ void Session::receive(const json& message) {
     if (closed_) return;
   }
   Classified c = classify(message);
-  switch (c.kind) {
-    case MessageKind::kInvalid:
-      reply_error(c.id, c.error_code, c.error_message);
-      return;
-    case MessageKind::kRequest: {
-      auto p = message.find("params");
-      if (p != message.end() && !p->is_object()) {
-        reply_error(c.id, rpc::kInvalidParams, "\"params\" must be an object");
+  if (c.kind != MessageKind::kInvalid && too_deep(message, kMaxNesting)) {
+    std::string why = fmt::format("Message nested too deeply (more than {} levels)", kMaxNesting);
+    if (c.kind == MessageKind::kRequest) reply_error(c.id, rpc::kInvalidRequest, why);
+    if (c.kind == MessageKind::kResponse) {
+      handle_response(make_error(c.id, rpc::kInvalidRequest, why));  // the waiting call fails
+    }
+    return;
+  }
+  // The one exception boundary for message handling: a bug in a handler answers -32603 instead
+  // of ending the process (stdio) or the connection.
+  try {
+    switch (c.kind) {
+      case MessageKind::kInvalid:
+        reply_error(c.id, c.error_code, c.error_message);
+        return;
+      case MessageKind::kRequest: {
+        auto p = message.find("params");
+        if (p != message.end() && !p->is_object()) {
+          reply_error(c.id, rpc::kInvalidParams, "\"params\" must be an object");
+          return;
+        }
+        handle_request(c.id, message["method"].get<std::string>(),
+                       p == message.end() ? empty_object() : *p);
         return;
       }
-      handle_request(c.id, message["method"].get<std::string>(),
-                     p == message.end() ? empty_object() : *p);
-      return;
+      case MessageKind::kNotification: {
+        auto p = message.find("params");
+        handle_notification(message["method"].get<std::string>(),
+                            (p == message.end() || !p->is_object()) ? empty_object() : *p);
+        return;
+      }
+      case MessageKind::kResponse:
+        handle_response(message);
+        return;
     }
-    case MessageKind::kNotification: {
-      auto p = message.find("params");
-      handle_notification(message["method"].get<std::string>(),
-                          (p == message.end() || !p->is_object()) ? empty_object() : *p);
-      return;
-    }
-    case MessageKind::kResponse:
-      handle_response(message);
-      return;
+  } catch (const std::exception& e) {
+    spdlog::error("session {}: handling {} failed: {}", id_,
+                  c.kind == MessageKind::kRequest ? message["method"].get<std::string>()
+                                                  : std::string("a message"),
+                  e.what());
+    if (c.kind == MessageKind::kRequest) reply_error(c.id, rpc::kInternalError, "Internal error");
   }
 }
 
@@ -337,13 +372,19 @@ void Session::on_complete(const json& id, const json& params) {
                           ? (*arg)["value"].get<std::string>()
                           : std::string();
   std::vector<std::string> values;
+  // ref.name / ref.uri checked here: json::value() would throw on another type.
+  const char* ref_key = type == "ref/prompt" ? "name" : "uri";
+  auto key = ref->find(ref_key);
+  if ((type == "ref/prompt" || type == "ref/resource") && (key == ref->end() || !key->is_string())) {
+    return reply_error(id, rpc::kInvalidParams, fmt::format("ref.{} must be a string", ref_key));
+  }
   if (type == "ref/prompt") {
-    std::string name = ref->value("name", "");
+    std::string name = *key;
     const PromptSpec* p = server_.prompts().find(name);
     if (p == nullptr) return reply_error(id, rpc::kInvalidParams, "Unknown prompt: " + name);
     if (p->complete) values = p->complete(arg_name, value);
   } else if (type == "ref/resource") {
-    std::string uri = ref->value("uri", "");
+    std::string uri = *key;
     const ResourceTemplateSpec* t = server_.resources().find_template(uri);
     if (t == nullptr && !server_.resources().exists(uri)) {
       return reply_error(id, rpc::kInvalidParams, "Unknown resource or template: " + uri);
@@ -451,7 +492,10 @@ Result<json> Session::request_client(std::string_view method, json params,
   }
   json response = future.get();
   if (auto e = response.find("error"); e != response.end()) {
-    std::string msg = e->is_object() ? e->value("message", "error") : "error";
+    std::string msg = "error";
+    if (e->is_object() && e->contains("message") && (*e)["message"].is_string()) {
+      msg = (*e)["message"].get<std::string>();
+    }
     return Status::error("client.error", fmt::format("{} failed: {}", method, msg));
   }
   return response.value("result", json::object());

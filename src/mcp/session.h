@@ -32,7 +32,8 @@ class Session : public CallHost, public std::enable_shared_from_this<Session> {
 
   // One raw message (a stdio line, an HTTP body). Parse errors are answered (-32700).
   void receive_text(std::string_view text);
-  // One parsed message.
+  // One parsed message. Messages nested deeper than 64 levels are refused (-32600); an exception
+  // from a handler is answered with -32603 and never leaves this call.
   void receive(const nlohmann::json& message);
   // Cancels all in-flight calls and pending client requests; later messages are ignored.
   void close();
