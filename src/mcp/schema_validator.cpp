@@ -69,6 +69,42 @@ void rewrite_refs(json& node, const std::string& doc_path) {
   }
 }
 
+// libstdc++'s std::regex (valijson's "pattern", the unknown-property messages in schema_errors)
+// recurses once per character matched: some 30 000 characters overflow an 8 MiB stack. Longer
+// strings and property names are refused before validation; no schema allows over 4096.
+constexpr size_t kMaxStringBytes = 8192;
+
+// Finds the first string value or property name longer than kMaxStringBytes. `path` receives
+// its location (valijson-style tokens; for a name, the object holding it). Schemas nest far
+// less than 64 levels, so deeper values are never matched against a pattern.
+bool find_oversized(const json& node, std::vector<std::string>& path, bool* is_name,
+                    size_t* size, int depth = 0) {
+  if (depth > 64) return false;
+  if (node.is_string()) {
+    *size = node.get_ref<const std::string&>().size();
+    return *size > kMaxStringBytes;
+  }
+  if (node.is_object()) {
+    for (auto it = node.begin(); it != node.end(); ++it) {
+      if (it.key().size() > kMaxStringBytes) {
+        *is_name = true;
+        *size = it.key().size();
+        return true;
+      }
+      path.push_back(it.key());
+      if (find_oversized(it.value(), path, is_name, size, depth + 1)) return true;
+      path.pop_back();
+    }
+  } else if (node.is_array()) {
+    for (size_t i = 0; i < node.size(); ++i) {
+      path.push_back(std::to_string(i));
+      if (find_oversized(node[i], path, is_name, size, depth + 1)) return true;
+      path.pop_back();
+    }
+  }
+  return false;
+}
+
 }  // namespace
 
 SchemaCatalog::SchemaCatalog(std::span<const embedded::File> files) : files_(files) {}
@@ -145,6 +181,19 @@ Result<std::shared_ptr<const CompiledSchema>> CompiledSchema::from_json(const js
 }
 
 Status CompiledSchema::validate(const json& instance, std::string_view tool) const {
+  std::vector<std::string> path;
+  bool is_name = false;
+  size_t size = 0;
+  if (find_oversized(instance, path, &is_name, &size)) {
+    std::string display;
+    std::string id = error_id_for_path(path, instance, tool, &display);
+    if (is_name) {
+      return Status::error(id, fmt::format("{} has a property name of {} bytes; at most {}",
+                                           display, size, kMaxStringBytes));
+    }
+    return Status::error(id, fmt::format("{} must be at most {} bytes long, got {} bytes", display,
+                                         kMaxStringBytes, size));
+  }
   valijson::ValidationResults results;
   bool ok = false;
   try {

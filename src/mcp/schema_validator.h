@@ -6,8 +6,10 @@
 // failure into a stable Status id (docs/contracts.md):
 //   inside `operations[i]` with an `op`:  invalid_argument.<op>.<param>
 //   elsewhere:                             invalid_argument.<tool>.<path>
-// with a message naming the allowed values and the value received. Compiled schemas are
-// immutable and thread-safe; the catalog parses documents lazily under a mutex.
+// with a message naming the allowed values and the value received. Strings and property names
+// longer than 8192 bytes are refused before valijson runs (std::regex recursion would overflow
+// the stack on them). Compiled schemas are immutable and thread-safe; the catalog parses
+// documents lazily under a mutex.
 #pragma once
 
 #include <map>
