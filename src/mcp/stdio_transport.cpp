@@ -55,6 +55,12 @@ int serve_stdio(Server& server, const StdioOptions& options) {
   std::string line;
   bool discarding = false;
   char buf[65536];
+  auto too_large = [&] {
+    outbox->send(make_error(nullptr, rpc::kInvalidRequest,
+                            "Message too large: a line may hold at most " +
+                                std::to_string(options.max_line_bytes) + " bytes"),
+                 nullptr);
+  };
   for (;;) {
     ssize_t n = ::read(options.in_fd, buf, sizeof buf);
     if (n < 0) {
@@ -71,7 +77,11 @@ int serve_stdio(Server& server, const StdioOptions& options) {
       } else {
         line.append(buf + start, i - start);
         if (!line.empty() && line.back() == '\r') line.pop_back();
-        if (line.find_first_not_of(" \t") != std::string::npos) session->receive_text(line);
+        if (line.size() > options.max_line_bytes) {
+          too_large();  // the whole line arrived in this read
+        } else if (line.find_first_not_of(" \t") != std::string::npos) {
+          session->receive_text(line);
+        }
       }
       line.clear();
       start = i + 1;
@@ -81,10 +91,7 @@ int serve_stdio(Server& server, const StdioOptions& options) {
       discarding = true;
       line.clear();
       line.shrink_to_fit();
-      outbox->send(make_error(nullptr, rpc::kInvalidRequest,
-                              "Message too large: a line may hold at most " +
-                                  std::to_string(options.max_line_bytes) + " bytes"),
-                   nullptr);
+      too_large();
     }
   }
   if (!discarding && line.find_first_not_of(" \t\r") != std::string::npos) {
