@@ -27,7 +27,11 @@ targets=("${@:-${all_targets[@]}}")
 if [[ ! -f "$build/build.ninja" ]]; then
   CXX="${CXX:-clang++}" meson setup "$build" -Dfuzzing=true -Dtests=disabled --wrap-mode=nodownload
 fi
-ninja -C "$build" $(printf 'tests/fuzz/fuzz_%s ' "${targets[@]}") >/dev/null
+if ! build_log="$(ninja -C "$build" $(printf 'tests/fuzz/fuzz_%s ' "${targets[@]}") 2>&1)"; then
+  tail -n 30 <<<"$build_log"
+  printf 'fuzz %s: FAILED (build)\n' "${targets[@]}"
+  exit 1
+fi
 
 export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}"
