@@ -195,9 +195,10 @@ class LineReader {
     if (!found) return std::nullopt;
     return out;
   }
-  // After end of output: everything not yet taken.
+  // After end of output: everything not yet taken (waits until the reader has seen EOF).
   std::vector<std::string> rest() {
-    std::lock_guard<std::mutex> lock(mu_);
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait_for(lock, kSettleTimeout, [&] { return eof_; });
     return std::move(lines_);
   }
 
@@ -219,9 +220,10 @@ class LineReader {
         partial.erase(0, nl + 1);
       }
     }
-    if (!partial.empty()) {
+    {
       std::lock_guard<std::mutex> lock(mu_);
-      lines_.push_back(partial);  // unterminated output: kept so the comparison shows it
+      if (!partial.empty()) lines_.push_back(partial);  // unterminated output: kept for the diff
+      eof_ = true;
     }
     cv_.notify_all();
   }
@@ -230,6 +232,7 @@ class LineReader {
   std::mutex mu_;
   std::condition_variable cv_;
   std::vector<std::string> lines_;
+  bool eof_ = false;
   std::thread thread_;
 };
 
