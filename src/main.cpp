@@ -19,6 +19,7 @@
 #include "cli/process_args.h"
 #include "core/dry_run.h"
 #include "core/plan_from_cli.h"
+#include "local/executor.h"
 #include "mcp/http_transport.h"
 #include "mcp/server.h"
 #include "mcp/stdio_transport.h"
@@ -53,6 +54,13 @@ Serve options:
   --log-level LEVEL            stderr log level: debug|info|warn|error (default info)
   --workers N                  concurrent tool calls (default 16)
   --queue N                    waiting tool calls before "busy" (default 64)
+  --backend local|oss          default: oss when a bucket is configured, else local
+  --root DIR                   local backend: the directory acting as the bucket
+                               (default ./media, or $XDG_DATA_HOME/oss-media-mcp/media)
+  --output-dir DIR             where downloads are written (default ./outputs, likewise)
+  --input-dir DIR              directories local `uri` sources may come from (repeatable;
+                               default: the output directory and the root)
+  --watermark-key KEY          key of the local blind watermark
   --conformance-fixtures       register the MCP conformance suite's fixtures (testing only)
 
 Logs go to stderr; in stdio mode stdout carries protocol messages only.
@@ -63,6 +71,7 @@ constexpr const char* kProcessUsage = R"(Usage:
                         [--output-mode url|download|save] [--output-path PATH] [--target-key KEY]
                         [--bucket B] [--region R] [--endpoint URL] [--expires SECONDS]
                         [--imm-project NAME] [--timeout-seconds N] [--no-download] [--dry-run]
+                        [--root DIR] [--output-dir DIR] [--watermark-key KEY]
 
 Operations use the skill's string syntax, e.g. "resize:w=600" "watermark:text=© 2026,g=se"
 "format:webp", "video/convert:f=mp4,vcodec=h264", "upload", "download".
@@ -75,12 +84,38 @@ std::optional<std::string> env_lookup(const std::string& name) {
   return std::string(v);
 }
 
-omm::tools::ProductToolOptions product_options() {
+// Where the local backend keeps its bucket and downloads: ./media and ./outputs, or
+// $XDG_DATA_HOME/oss-media-mcp/{media,outputs} when the working directory is / or read-only
+// (hosts start stdio servers in /).
+std::string default_base_dir() {
+  char buf[4096];
+  std::string cwd = ::getcwd(buf, sizeof buf) ? buf : "/";
+  if (cwd != "/" && ::access(cwd.c_str(), W_OK) == 0) return cwd;
+  std::string xdg = env_lookup("XDG_DATA_HOME").value_or("");
+  if (xdg.empty()) xdg = env_lookup("HOME").value_or("/tmp") + "/.local/share";
+  return xdg + "/oss-media-mcp";
+}
+
+omm::local::LocalOptions local_options(const std::string& root, const std::string& output_dir,
+                                       const std::vector<std::string>& input_dirs,
+                                       const std::string& watermark_key) {
+  omm::local::LocalOptions o;
+  std::string base = (root.empty() || output_dir.empty()) ? default_base_dir() : std::string();
+  o.root = root.empty() ? base + "/media" : root;
+  o.output_dir = output_dir.empty() ? base + "/outputs" : output_dir;
+  o.input_dirs = input_dirs;
+  if (!watermark_key.empty()) o.watermark_key = watermark_key;
+  return o;
+}
+
+omm::tools::ProductToolOptions product_options(const std::string& backend,
+                                               const omm::local::LocalOptions& local) {
   omm::tools::ProductToolOptions o;
-  if (auto b = env_lookup("ALIBABA_CLOUD_OSS_BUCKET"); b && !b->empty()) {
-    o.backend = "oss";
-    o.bucket = *b;
-  }
+  auto bucket = env_lookup("ALIBABA_CLOUD_OSS_BUCKET");
+  if (bucket && !bucket->empty()) o.bucket = *bucket;
+  // The backend is oss exactly when a bucket is configured, unless --backend says otherwise.
+  o.backend = !backend.empty() ? backend : (o.bucket.empty() ? "local" : "oss");
+  o.local = [local] { return omm::local::LocalExecutor::create(local); };
   return o;
 }
 
@@ -117,9 +152,23 @@ int process(const std::vector<std::string>& args) {
     print_json(omm::core::dry_run_result(*plan, bucket));
     return 0;
   }
-  return fail(omm::Status::error(
-      "backend.unavailable",
-      "this build cannot run " + plan->tool + " yet; --dry-run shows the plan"));
+  if (!bucket.empty()) {
+    return fail(omm::Status::error("backend.unavailable",
+                                   "the oss backend cannot run " + plan->tool +
+                                       " in this build yet; --dry-run shows the plan"));
+  }
+  // A person at a shell names files relative to where they are: the working directory is an
+  // input directory too.
+  // For the CLI the output directory defaults to the working directory.
+  auto options = local_options(parsed->root, parsed->output_dir.empty() ? dir : parsed->output_dir,
+                               {}, parsed->watermark_key);
+  options.input_dirs = {dir, options.output_dir, options.root};
+  auto executor = omm::local::LocalExecutor::create(options);
+  if (!executor.ok()) return fail(executor.status());
+  auto result = (*executor)->run(*plan, omm::local::RunContext{});
+  if (!result.ok()) return fail(result.status());
+  print_json(*result);
+  return 0;
 }
 
 void setup_logging(const std::string& level) {
@@ -140,7 +189,9 @@ int serve(const omm::cli::ServeArgs& a) {
   options.queue_capacity = a.queue;
   if (a.page_size > 0) options.page_size = a.page_size;
   omm::mcp::Server server(info, options);
-  omm::tools::register_product_tools(server, product_options());
+  omm::tools::register_product_tools(
+      server, product_options(a.backend, local_options(a.root, a.output_dir, a.input_dirs,
+                                                       a.watermark_key)));
   omm::tools::register_prompts(server);
   omm::tools::register_docs_resources(server);
   if (a.conformance_fixtures) omm::tools::register_conformance_fixtures(server);

@@ -108,6 +108,18 @@ Result<ServeArgs> parse_serve_args(const std::vector<std::string>& args) {
       if (!need_value() || !parse_size(value, 0, 100000, &a.queue)) {
         return flag_error(flag, "must be 0..100000, got '" + value + "'");
       }
+    } else if (flag == "--backend") {
+      if (!need_value() || (value != "local" && value != "oss")) {
+        return flag_error(flag, "must be one of local, oss, got '" + value + "'");
+      }
+      a.backend = value;
+    } else if (flag == "--root" || flag == "--output-dir" || flag == "--input-dir" ||
+               flag == "--watermark-key") {
+      if (!need_value() || value.empty()) return flag_error(flag, "needs a value");
+      if (flag == "--root") a.root = value;
+      if (flag == "--output-dir") a.output_dir = value;
+      if (flag == "--input-dir") a.input_dirs.push_back(value);
+      if (flag == "--watermark-key") a.watermark_key = value;
     } else if (flag == "--page-size") {
       if (!need_value() || !parse_size(value, 1, 1000, &a.page_size)) {
         return flag_error(flag, "must be 1..1000, got '" + value + "'");

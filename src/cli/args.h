@@ -21,6 +21,12 @@ struct ServeArgs {
   size_t queue = 64;
   size_t page_size = 0;  // 0: server default
   bool conformance_fixtures = false;
+  // Local backend (defaults chosen by the caller when empty).
+  std::string backend;                  // "", "local" or "oss"
+  std::string root;                     // --root
+  std::string output_dir;               // --output-dir
+  std::vector<std::string> input_dirs;  // --input-dir (repeatable)
+  std::string watermark_key;            // --watermark-key
 };
 
 // Parses the flags after "serve". Errors name the flag and the allowed values.

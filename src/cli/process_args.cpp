@@ -76,6 +76,11 @@ Result<ProcessArgs> parse_process_args(const std::vector<std::string>& args, con
       if (flag == "--region") r.region = value;
       if (flag == "--endpoint") r.endpoint = value;
       if (flag == "--imm-project") r.imm_project = value;
+    } else if (flag == "--root" || flag == "--output-dir" || flag == "--watermark-key") {
+      if (Status s = need("a value"); !s.is_ok()) return s;
+      if (flag == "--root") out.root = absolute(value, cwd);
+      if (flag == "--output-dir") out.output_dir = absolute(value, cwd);
+      if (flag == "--watermark-key") out.watermark_key = value;
     } else if (flag == "--expires" || flag == "--timeout-seconds") {
       if (Status s = need("a whole number of seconds"); !s.is_ok()) return s;
       auto n = parse_int(value);

@@ -20,6 +20,9 @@ namespace omm::cli {
 struct ProcessArgs {
   bool help = false;
   core::CliRequest request;
+  std::string root;        // --root (local backend bucket directory)
+  std::string output_dir;  // --output-dir
+  std::string watermark_key;
 };
 
 using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;

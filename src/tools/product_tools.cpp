@@ -2,11 +2,14 @@
 
 #include <spdlog/fmt/fmt.h>
 
+#include <mutex>
+
 #include <nlohmann/json.hpp>
 
 #include "core/dry_run.h"
 #include "core/embedded.h"
 #include "core/plan_from_tool.h"
+#include "local/executor.h"
 #include "mcp/server.h"
 
 namespace omm::tools {
@@ -55,17 +58,83 @@ void describe(mcp::ToolSpec& spec) {
   if (!spec.title.empty()) spec.annotations["title"] = spec.title;
 }
 
-json run_plan(const ProductToolOptions& options, const std::string& tool, const json& args) {
+// The local executor, created once on first use.
+class LazyLocal {
+ public:
+  explicit LazyLocal(std::function<Result<std::shared_ptr<local::LocalExecutor>>()> make)
+      : make_(std::move(make)) {}
+  Result<std::shared_ptr<local::LocalExecutor>> get() {
+    std::call_once(once_, [this] {
+      if (!make_) {
+        status_ = Status::error("backend.unavailable", "no backend is configured");
+        return;
+      }
+      auto r = make_();
+      if (r.ok()) {
+        executor_ = *r;
+      } else {
+        status_ = r.status();
+      }
+    });
+    if (!executor_) return status_;
+    return executor_;
+  }
+
+ private:
+  std::function<Result<std::shared_ptr<local::LocalExecutor>>()> make_;
+  std::once_flag once_;
+  std::shared_ptr<local::LocalExecutor> executor_;
+  Status status_;
+};
+
+local::RunContext run_context(mcp::CallContext& ctx) {
+  local::RunContext rc;
+  rc.cancelled = [&ctx] { return ctx.cancelled(); };
+  rc.progress = [&ctx](double fraction, const std::string& message) {
+    ctx.progress(fraction * 100.0, 100.0, message);
+  };
+  return rc;
+}
+
+json run_plan(const ProductToolOptions& options, LazyLocal& local, mcp::CallContext& ctx,
+              const std::string& tool, const json& args) {
   core::PlanOptions plan_options;
   plan_options.max_wait_seconds = options.max_wait_seconds;
   Result<core::Plan> plan = core::plan_from_tool(tool, args, plan_options);
   if (!plan.ok()) return mcp::error_result(plan.status());
   std::string bucket = plan->bucket.value_or(options.bucket);
   if (plan->dry_run) return mcp::structured_result(core::dry_run_result(*plan, bucket));
+  if (options.backend == "local") {
+    auto executor = local.get();
+    if (!executor.ok()) return mcp::error_result(executor.status());
+    auto result = (*executor)->run(*plan, run_context(ctx));
+    if (!result.ok()) return mcp::error_result(result.status());
+    return mcp::structured_result(*result);
+  }
   return mcp::error_result(Status::error(
       "backend.unavailable",
       fmt::format("the {} backend cannot run {} in this build yet; dry_run: true shows the plan",
                   options.backend, tool)));
+}
+
+json run_object_tool(const ProductToolOptions& options, LazyLocal& local, const std::string& tool,
+                     const json& args) {
+  if (options.backend == "local" && (tool == "object_list" || tool == "object_head")) {
+    auto executor = local.get();
+    if (!executor.ok()) return mcp::error_result(executor.status());
+    auto result = (*executor)->run_object_tool(tool, args);
+    if (!result.ok()) return mcp::error_result(result.status());
+    return mcp::structured_result(*result);
+  }
+  if (options.backend == "local" && (tool == "imm_setup")) {
+    return mcp::error_result(Status::error(
+        "unsupported_on_backend.imm_setup",
+        "imm_setup binds an OSS bucket to an IMM project; the local backend needs no setup"));
+  }
+  return mcp::error_result(Status::error(
+      "backend.unavailable",
+      fmt::format("{} needs the {} backend, which this build cannot run yet", tool,
+                  options.backend)));
 }
 
 }  // namespace
@@ -76,6 +145,7 @@ const char* const* product_tool_names(size_t* count) {
 }
 
 void register_product_tools(mcp::Server& server, const ProductToolOptions& options) {
+  auto local = std::make_shared<LazyLocal>(options.local);
   for (const char* name : kTools) {
     mcp::ToolSpec spec;
     spec.name = name;
@@ -85,8 +155,8 @@ void register_product_tools(mcp::Server& server, const ProductToolOptions& optio
     spec.describe = describe;
     std::string tool = name;
     if (has_plan(tool)) {
-      spec.handler = [options, tool](mcp::CallContext&, const json& args) {
-        return run_plan(options, tool, args);
+      spec.handler = [options, local, tool](mcp::CallContext& ctx, const json& args) {
+        return run_plan(options, *local, ctx, tool, args);
       };
       // The core knows the precedence of its checks; when both refuse a call, its id wins so
       // the tool and the CLI report the same error for the same request.
@@ -95,11 +165,8 @@ void register_product_tools(mcp::Server& server, const ProductToolOptions& optio
         return plan.ok() ? schema_error : plan.status();
       };
     } else {
-      spec.handler = [options, tool](mcp::CallContext&, const json&) {
-        return mcp::error_result(Status::error(
-            "backend.unavailable",
-            fmt::format("{} needs the {} backend, which this build cannot run yet", tool,
-                        options.backend)));
+      spec.handler = [options, local, tool](mcp::CallContext&, const json& args) {
+        return run_object_tool(options, *local, tool, args);
       };
     }
     server.tools().add(std::move(spec));

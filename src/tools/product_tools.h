@@ -5,10 +5,17 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <string>
+
+#include "core/status.h"
 
 namespace omm::mcp {
 class Server;
+}
+namespace omm::local {
+class LocalExecutor;
 }
 
 namespace omm::tools {
@@ -17,6 +24,8 @@ struct ProductToolOptions {
   std::string backend = "local";  // "local" | "oss"
   std::string bucket;             // configured bucket (oss backend), used in saveas suffixes
   std::int64_t max_wait_seconds = 600;
+  // The local backend, created on first use (start-up touches no directory). Empty: none.
+  std::function<Result<std::shared_ptr<local::LocalExecutor>>()> local;
 };
 
 // Names of every product tool, sorted.

@@ -5,6 +5,9 @@
 // error ids as the tools for the same request.
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { promisify } from "node:util";
 
@@ -121,12 +124,18 @@ async function cli(argv) {
 
 describe("product tools through the SDK client", () => {
   let client;
+  const work = mkdtempSync(path.join(os.tmpdir(), "omm-tools-"));
   before(async () => {
     assertBinary();
     client = new Client({ name: "oss-media-mcp-e2e", version: "0.0.1" });
-    await client.connect(new StdioClientTransport({ command: BIN, args: ["serve"], stderr: "pipe", env: { PATH: process.env.PATH } }));
+    await client.connect(new StdioClientTransport({
+      command: BIN, args: ["serve", "--root", path.join(work, "media"), "--output-dir", path.join(work, "outputs")],
+      stderr: "pipe", env: { PATH: process.env.PATH } }));
   });
-  after(async () => client?.close());
+  after(async () => {
+    await client?.close();
+    rmSync(work, { recursive: true, force: true });
+  });
 
   test("lists every DESIGN.md tool with description, schemas and annotations", async () => {
     const { tools } = await client.listTools();

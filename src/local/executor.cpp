@@ -1,0 +1,423 @@
+#include "local/executor.h"
+
+#include <spdlog/fmt/fmt.h>
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <random>
+#include <thread>
+
+#include "core/render.h"
+#include "local/engine_pool.h"
+
+namespace omm::local {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+constexpr const char* kImageEngine = "oss-media-engine-image";
+constexpr const char* kVisionEngine = "oss-media-engine-vision";
+
+bool inside(const fs::path& dir, const fs::path& path) {
+  std::string d = dir.string();
+  std::string p = path.string();
+  if (!d.empty() && d.back() == '/') d.pop_back();
+  return p == d || p.rfind(d + "/", 0) == 0;
+}
+
+fs::path canonical_or_weak(const fs::path& p) {
+  std::error_code ec;
+  fs::path c = fs::weakly_canonical(p, ec);
+  return ec ? p.lexically_normal() : c;
+}
+
+std::string extension_of(const std::string& path) {
+  std::string ext = fs::path(path).extension().string();
+  if (!ext.empty()) ext.erase(0, 1);
+  for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (ext == "jpeg") ext = "jpg";
+  if (ext == "tif") ext = "tiff";
+  return ext;
+}
+
+bool is_credential_path(const fs::path& p) {
+  std::string s = p.string();
+  for (const char* marker : {"/.aliyun/", "/.alibabacloud/", "/.ssh/"}) {
+    if (s.find(marker) != std::string::npos) return true;
+  }
+  return false;
+}
+
+// The output format of an image chain: its last `format`, else the source's own.
+std::string image_format(const core::Plan& plan, const std::string& source_path) {
+  std::string fmt;
+  for (const auto& op : plan.operations) {
+    if (op.spec->name == std::string_view("format")) {
+      if (const core::Param* v = op.find("value")) fmt = v->as_text();
+    }
+  }
+  if (fmt.empty()) fmt = extension_of(source_path);
+  if (fmt == "jpeg") fmt = "jpg";
+  return fmt.empty() ? "jpg" : fmt;
+}
+
+json operations_json(const core::Plan& plan, size_t begin, size_t end) {
+  json all = core::plan_to_json(plan)["operations"];
+  json out = json::array();
+  for (size_t i = begin; i < end && i < all.size(); ++i) out.push_back(all[i]);
+  return out;
+}
+
+Status io_error(const std::string& what, const std::error_code& ec) {
+  return Status::error("local.io", fmt::format("{}: {}", what, ec.message()));
+}
+
+}  // namespace
+
+std::string new_request_id() {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  uint64_t a = rng();
+  uint64_t b = rng();
+  a = (a & 0xffffffffffff0fffULL) | 0x0000000000004000ULL;
+  b = (b & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;
+  return fmt::format("local-{:08x}-{:04x}-{:04x}-{:04x}-{:012x}", a >> 32, (a >> 16) & 0xffff,
+                     a & 0xffff, b >> 48, b & 0xffffffffffffULL);
+}
+
+std::string executable_dir() {
+  std::error_code ec;
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  return ec ? std::string(".") : exe.parent_path().string();
+}
+
+Result<std::shared_ptr<LocalExecutor>> LocalExecutor::create(LocalOptions options) {
+  auto store = DirStore::open(options.root);
+  if (!store.ok()) return store.status();
+  std::error_code ec;
+  fs::create_directories(options.output_dir, ec);
+  if (ec) return io_error("cannot create the output directory " + options.output_dir, ec);
+  options.output_dir = canonical_or_weak(options.output_dir).string();
+  if (options.input_dirs.empty()) options.input_dirs = {options.output_dir, store->root()};
+  for (auto& d : options.input_dirs) d = canonical_or_weak(d).string();
+  if (options.workers == 0) options.workers = std::max(1u, std::thread::hardware_concurrency());
+  return std::shared_ptr<LocalExecutor>(new LocalExecutor(std::move(options), std::move(*store)));
+}
+
+LocalExecutor::LocalExecutor(LocalOptions options, DirStore store)
+    : options_(std::move(options)), store_(std::move(store)) {}
+
+LocalExecutor::~LocalExecutor() = default;
+
+Result<std::string> LocalExecutor::find_engine(const std::string& name) const {
+  std::vector<fs::path> candidates;
+  if (!options_.engine_dir.empty()) candidates.push_back(fs::path(options_.engine_dir) / name);
+  if (const char* env = std::getenv("OMM_ENGINE_DIR")) candidates.push_back(fs::path(env) / name);
+  fs::path here = executable_dir();
+  candidates.push_back(here / name);
+  candidates.push_back(here / "engine" / (name == kImageEngine ? "image" : "vision") / name);
+  for (const auto& c : candidates) {
+    if (::access(c.c_str(), X_OK) == 0) return c.string();
+  }
+  return Status::error("engine.missing",
+                       fmt::format("the engine worker {} is not installed next to the server "
+                                   "(looked in {}); run scripts/setup.sh",
+                                   name, here.string()));
+}
+
+EnginePool* LocalExecutor::engine(const std::string& name, Status* error) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::unique_ptr<EnginePool>& slot = name == kImageEngine ? image_ : vision_;
+  if (!slot) {
+    auto exe = find_engine(name);
+    if (!exe.ok()) {
+      *error = exe.status();
+      return nullptr;
+    }
+    EnginePoolOptions o;
+    o.executable = *exe;
+    o.max_workers = options_.workers;
+    o.memory_limit_mb = options_.memory_limit_mb;
+    o.max_pixels = options_.max_pixels;
+    o.job_timeout = options_.job_timeout;
+    slot = std::make_unique<EnginePool>(o);
+  }
+  return slot.get();
+}
+
+Result<std::string> LocalExecutor::resolve_source(const core::Plan& plan) const {
+  if (plan.source.kind == core::Source::Kind::kKey) {
+    auto head = store_.head(plan.source.value);
+    if (!head.ok()) {
+      if (head.status().id() == "local.NoSuchKey") {
+        return Status::error("local.NoSuchKey",
+                             fmt::format("the object {} does not exist under {}", plan.source.value,
+                                         store_.root()));
+      }
+      return head.status();
+    }
+    return store_.path_for(plan.source.value);
+  }
+  const std::string& uri = plan.source.value;
+  if (uri.rfind("http://", 0) == 0 || uri.rfind("https://", 0) == 0) {
+    return Status::error("unsupported_on_backend.source.uri",
+                         "http(s) sources are not fetched by the local backend in this build; "
+                         "download the file into an input directory and pass its path");
+  }
+  fs::path p = canonical_or_weak(uri);
+  bool allowed = false;
+  for (const auto& d : options_.input_dirs) allowed = allowed || inside(d, p);
+  if (!allowed || is_credential_path(p)) {
+    return Status::error(fmt::format("invalid_argument.{}.source.uri", plan.tool),
+                         fmt::format("{} is outside the input directories ({})", uri,
+                                     fmt::join(options_.input_dirs, ", ")));
+  }
+  struct stat st{};
+  if (::stat(p.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
+    return Status::error(fmt::format("invalid_argument.{}.source.uri", plan.tool),
+                         fmt::format("{} is not a readable file", uri));
+  }
+  return p.string();
+}
+
+Result<std::string> LocalExecutor::resolve_download_path(const std::string& tool,
+                                                         const std::string& path) const {
+  fs::path p = fs::path(path).is_absolute() ? fs::path(path) : fs::path(options_.output_dir) / path;
+  p = canonical_or_weak(p);
+  if (!inside(options_.output_dir, p) || p == fs::path(options_.output_dir)) {
+    return Status::error(fmt::format("invalid_argument.{}.output.path", tool),
+                         fmt::format("{} is outside the output directory {}", path,
+                                     options_.output_dir));
+  }
+  return p.string();
+}
+
+Result<json> LocalExecutor::run(const core::Plan& plan, const RunContext& context) {
+  if (plan.bucket || plan.region) {
+    return Status::error(fmt::format("invalid_argument.{}.{}", plan.tool, plan.bucket ? "bucket" : "region"),
+                         "bucket and region select the oss backend; the local backend has one "
+                         "bucket, its root directory");
+  }
+  if (plan.tool == "object_upload" || plan.tool == "object_download") return run_transfer(plan);
+  if (plan.tool == "image_process" || plan.tool == "image_inspect") {
+    return run_engine_job(plan, kImageEngine, context);
+  }
+  if (plan.tool == "image_detect" || plan.tool == "image_watermark_extract") {
+    return run_engine_job(plan, kVisionEngine, context);
+  }
+  return Status::error(fmt::format("unsupported_on_backend.{}", plan.tool),
+                       fmt::format("{} does not run on the local backend in this build yet", plan.tool));
+}
+
+Result<json> LocalExecutor::run_engine_job(const core::Plan& plan, const std::string& engine_name,
+                                           const RunContext& context) {
+  auto source = resolve_source(plan);
+  if (!source.ok()) return source.status();
+  std::string request_id = new_request_id();
+  JobControl control{context.cancelled};
+  json result{{"success", true}, {"backend", "local"}, {"operations", core::render_operations(plan)},
+              {"request_id", request_id}};
+
+  if (plan.output.mode == core::OutputMode::kNone) {  // JSON answers: info, detections, extract
+    Status err;
+    EnginePool* pool = engine(engine_name, &err);
+    if (!pool) return err;
+    json options{{"watermark_key", options_.watermark_key}};
+    auto r = pool->run({{"input", *source}, {"output", ""}, {"format", nullptr},
+                        {"operations", operations_json(plan, 0, plan.operations.size())},
+                        {"options", options}},
+                       control);
+    if (!r.ok()) return r.status();
+    result["mode"] = "info";
+    result["data"] = r->value("data", json::object());
+    return result;
+  }
+
+  // Image outputs: where the bytes go, through a temporary file.
+  std::string format = image_format(plan, *source);
+  std::string final_path;
+  std::string temp;
+  if (plan.output.mode == core::OutputMode::kSave) {
+    auto t = store_.temp_path_for(plan.output.target_key);
+    if (!t.ok()) return t.status();
+    temp = *t;
+  } else {
+    if (plan.output.mode == core::OutputMode::kDownload) {
+      auto p = resolve_download_path(plan.tool, plan.output.path);
+      if (!p.ok()) return p.status();
+      final_path = *p;
+    } else {  // url: a result file of the server's own
+      final_path = (fs::path(store_.root()) / ".tmp" / "results" /
+                    (request_id.substr(6) + "." + format)).string();
+    }
+    std::error_code ec;
+    fs::create_directories(fs::path(final_path).parent_path(), ec);
+    if (ec) return io_error("cannot create " + fs::path(final_path).parent_path().string(), ec);
+    temp = (fs::path(final_path).parent_path() /
+            (".omm-part-" + request_id.substr(6) + "-" + fs::path(final_path).filename().string()))
+               .string();
+  }
+  auto cleanup = [&] { std::remove(temp.c_str()); };
+
+  // Image operations with their watermark images; a trailing blindwatermark runs in the vision
+  // engine on the image engine's result.
+  size_t n = plan.operations.size();
+  bool embed = plan.has_embed();
+  size_t basic_end = embed ? n - 1 : n;
+  json watermark_images = json::object();
+  for (const auto& op : plan.operations) {
+    if (op.spec->name != std::string_view("watermark")) continue;
+    if (const core::Param* img = op.find("image")) {
+      auto p = store_.path_for(img->as_text());
+      if (!p.ok() || !store_.head(img->as_text()).ok()) {
+        cleanup();
+        return Status::error("invalid_argument.watermark.image",
+                             fmt::format("the watermark image {} does not exist", img->as_text()));
+      }
+      watermark_images[img->as_text()] = *p;
+    }
+  }
+  std::string input = *source;
+  json metadata;
+  std::string stage = temp;
+  if (basic_end > 0) {
+    Status err;
+    EnginePool* pool = engine(kImageEngine, &err);
+    if (!pool) {
+      cleanup();
+      return err;
+    }
+    std::string out = embed ? temp + ".stage." + format : temp;
+    auto r = pool->run({{"input", input}, {"output", out}, {"format", format},
+                        {"operations", operations_json(plan, 0, basic_end)},
+                        {"options", {{"watermark_images", watermark_images}}}},
+                       control);
+    if (!r.ok()) {
+      std::remove(out.c_str());
+      cleanup();
+      return r.status();
+    }
+    metadata = r->value("metadata", json::object());
+    input = out;
+  }
+  if (embed) {
+    Status err;
+    EnginePool* pool = engine(kVisionEngine, &err);
+    auto r = pool ? pool->run({{"input", input}, {"output", temp}, {"format", format},
+                               {"operations", operations_json(plan, basic_end, n)},
+                               {"options", {{"watermark_key", options_.watermark_key}}}},
+                              control)
+                  : Result<json>(err);
+    if (input != *source) std::remove(input.c_str());
+    if (!r.ok()) {
+      cleanup();
+      return r.status();
+    }
+    metadata = r->value("metadata", json::object());
+  }
+  if (context.cancelled && context.cancelled()) {
+    cleanup();
+    return Status::error("cancelled", "the call was cancelled");
+  }
+  result["mode"] = std::string(core::to_string(plan.output.mode));
+  if (plan.output.mode == core::OutputMode::kSave) {
+    auto info = store_.commit(temp, plan.output.target_key);
+    if (!info.ok()) return info.status();
+    result["target_key"] = plan.output.target_key;
+    result["size"] = info->size;
+  } else {
+    std::error_code ec;
+    fs::rename(temp, final_path, ec);
+    if (ec) {
+      cleanup();
+      return io_error("cannot write " + final_path, ec);
+    }
+    result["size"] = static_cast<std::uint64_t>(fs::file_size(final_path, ec));
+    if (plan.output.mode == core::OutputMode::kDownload) {
+      result["path"] = final_path;
+    } else {
+      result["url"] = "file://" + final_path;
+    }
+  }
+  if (plan.output.mode != core::OutputMode::kUrl && !metadata.is_null()) result["metadata"] = metadata;
+  return result;
+}
+
+Result<json> LocalExecutor::run_transfer(const core::Plan& plan) {
+  json result{{"success", true}, {"backend", "local"}, {"operations", ""},
+              {"request_id", new_request_id()}};
+  if (plan.tool == "object_upload") {
+    auto source = resolve_source(plan);
+    if (!source.ok()) return source.status();
+    auto info = store_.put_file(plan.output.target_key, *source);
+    if (!info.ok()) return info.status();
+    result["mode"] = "upload";
+    result["target_key"] = plan.output.target_key;
+    result["size"] = info->size;
+    result["metadata"] = {{"content_type", info->content_type}, {"etag", info->etag}};
+    return result;
+  }
+  auto source = resolve_source(plan);  // the key to download
+  if (!source.ok()) return source.status();
+  auto path = resolve_download_path(plan.tool, plan.output.path);
+  if (!path.ok()) return path.status();
+  std::error_code ec;
+  fs::create_directories(fs::path(*path).parent_path(), ec);
+  std::string temp = (fs::path(*path).parent_path() / (".omm-part-" + fs::path(*path).filename().string())).string();
+  fs::copy_file(*source, temp, fs::copy_options::overwrite_existing, ec);
+  if (!ec) fs::rename(temp, *path, ec);
+  if (ec) {
+    std::remove(temp.c_str());
+    return io_error("cannot write " + *path, ec);
+  }
+  result["mode"] = "download";
+  result["path"] = *path;
+  result["size"] = static_cast<std::uint64_t>(fs::file_size(*path, ec));
+  return result;
+}
+
+Result<json> LocalExecutor::run_object_tool(const std::string& tool, const json& args) {
+  json result{{"success", true}, {"backend", "local"}, {"operations", ""},
+              {"request_id", new_request_id()}};
+  if (args.contains("bucket") || args.contains("region")) {
+    return Status::error(fmt::format("invalid_argument.{}.{}", tool,
+                                     args.contains("bucket") ? "bucket" : "region"),
+                         "bucket and region select the oss backend; the local backend has one "
+                         "bucket, its root directory");
+  }
+  if (tool == "object_head") {
+    auto info = store_.head(args.value("key", ""));
+    if (!info.ok()) return info.status();
+    result["target_key"] = info->key;
+    result["size"] = info->size;
+    result["metadata"] = {{"content_type", info->content_type}, {"etag", info->etag},
+                          {"last_modified_ms", info->last_modified_ms}};
+    return result;
+  }
+  if (tool == "object_list") {
+    ListRequest req;
+    req.prefix = args.value("prefix", "");
+    req.delimiter = args.value("delimiter", "");
+    req.max_keys = args.value("max_keys", 100);
+    req.continuation_token = args.value("continuation_token", "");
+    auto page = store_.list(req);
+    if (!page.ok()) return page.status();
+    json objects = json::array();
+    for (const auto& o : page->objects) {
+      objects.push_back({{"key", o.key}, {"size", o.size}, {"last_modified_ms", o.last_modified_ms},
+                         {"etag", o.etag}});
+    }
+    result["data"] = {{"objects", objects}, {"common_prefixes", page->common_prefixes},
+                      {"is_truncated", page->truncated}};
+    if (page->truncated) result["data"]["next_continuation_token"] = page->next_continuation_token;
+    return result;
+  }
+  return Status::error(fmt::format("unsupported_on_backend.{}", tool),
+                       fmt::format("{} has no meaning on the local backend", tool));
+}
+
+}  // namespace omm::local

@@ -1,0 +1,81 @@
+// LocalExecutor: runs core::Plans on this machine (the embedded default backend).
+//
+// A directory is the bucket (DirStore); images go to the image engine workers, detections and
+// blind watermarks to the vision engine workers (EnginePool each). Output delivery: `save`
+// writes the object through a temporary file renamed on success; `download` writes inside the
+// output directory (paths that escape it are refused) the same way; `url` over stdio is a
+// file:// URI of the result kept under <root>/.tmp/results/. `uri` sources must be local files
+// inside the input directories (never credential files). Results follow DESIGN.md "Results".
+// Thread-safe: calls may run concurrently.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "core/plan.h"
+#include "core/status.h"
+#include "local/dir_store.h"
+
+namespace omm::local {
+
+class EnginePool;
+
+struct LocalOptions {
+  std::string root;                     // the bucket directory (--root)
+  std::string output_dir;               // where downloads go (--output-dir)
+  std::vector<std::string> input_dirs;  // allowed `uri` sources (default: output_dir and root)
+  std::string engine_dir;               // engine executables; empty: found next to the server
+  std::string watermark_key = "oss-media-mcp";  // --watermark-key
+  size_t workers = 2;                   // per engine; default: the number of cores
+  std::uint64_t memory_limit_mb = 1024;
+  std::uint64_t max_pixels = 250000000;
+  std::chrono::milliseconds job_timeout{120000};
+};
+
+struct RunContext {
+  std::function<bool()> cancelled;                                  // may be empty
+  std::function<void(double fraction, const std::string&)> progress;  // may be empty
+};
+
+class LocalExecutor {
+ public:
+  static Result<std::shared_ptr<LocalExecutor>> create(LocalOptions options);
+  ~LocalExecutor();
+
+  // A processing tool's plan (not dry-run).
+  Result<nlohmann::json> run(const core::Plan& plan, const RunContext& context);
+  // object_list / object_head (tools without a plan): the validated JSON arguments.
+  Result<nlohmann::json> run_object_tool(const std::string& tool, const nlohmann::json& args);
+
+  const LocalOptions& options() const { return options_; }
+  const DirStore& store() const { return store_; }
+
+ private:
+  LocalExecutor(LocalOptions options, DirStore store);
+  Result<std::string> resolve_source(const core::Plan& plan) const;
+  Result<std::string> resolve_download_path(const std::string& tool, const std::string& path) const;
+  Result<std::string> find_engine(const std::string& name) const;
+  EnginePool* engine(const std::string& name, Status* error);
+  Result<nlohmann::json> run_engine_job(const core::Plan& plan, const std::string& engine_name,
+                                        const RunContext& context);
+  Result<nlohmann::json> run_transfer(const core::Plan& plan);
+
+  LocalOptions options_;
+  DirStore store_;
+  std::mutex mu_;
+  std::unique_ptr<EnginePool> image_;
+  std::unique_ptr<EnginePool> vision_;
+};
+
+// "local-" followed by a random UUID (v4).
+std::string new_request_id();
+// The directory of the running executable (for finding engine workers).
+std::string executable_dir();
+
+}  // namespace omm::local
