@@ -71,7 +71,7 @@ void CallContext::progress(double value, std::optional<double> total, std::strin
 }
 
 void CallContext::log(LogLevel level, const nlohmann::json& data, std::string_view logger) {
-  if (state_->finished() || !host_->log_enabled(level)) return;
+  if (state_->finished() || state_->cancelled() || !host_->log_enabled(level)) return;
   nlohmann::json params{{"level", log_level_name(level)}, {"logger", logger}, {"data", data}};
   host_->send_related(make_notification("notifications/message", std::move(params)),
                       state_->request_id());

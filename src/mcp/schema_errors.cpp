@@ -538,8 +538,13 @@ Status describe_failure(const std::vector<SchemaFailure>& failures, const json& 
       std::string owner = parent.empty() ? std::string(tool) : display;
       std::string scope_name = id.substr(std::string("invalid_argument.").size());
       scope_name = scope_name.substr(0, scope_name.rfind('.'));
+      std::string owner_name = scope_name.empty() ? owner : scope_name;
+      if (allowed.empty()) {
+        return Status::error(id, fmt::format("{} is not a parameter of {}; it takes none", name,
+                                             owner_name));
+      }
       return Status::error(id, fmt::format("{} is not a parameter of {}; allowed: {}", name,
-                                           scope_name.empty() ? owner : scope_name,
+                                           owner_name,
                                            join(std::vector<std::string>(allowed.begin(),
                                                                          allowed.end()),
                                                 ", ")));

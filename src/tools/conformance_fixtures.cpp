@@ -87,7 +87,6 @@ json slow_operation(CallContext& ctx, const json& args) {
     if (!temp.empty()) std::remove(temp.c_str());
     return mcp::error_result(Status::error("internal.spawn", "cannot start sleep"));
   }
-  std::atomic<bool> reaped{false};
   int hook = ctx.on_cancel([pid, temp] {
     ::kill(pid, SIGKILL);
     if (!temp.empty()) std::remove(temp.c_str());
