@@ -40,8 +40,8 @@ Result<json> image_info(const std::string& path, const Header& header) {
     std::string name = *f;
     if (name.rfind("exif-ifd", 0) != 0 || name.size() < 10) continue;
     std::string tag = name.substr(name.find('-', 5) + 1);  // "exif-ifd0-Orientation" → Orientation
-    if (tag.empty() || out.contains(tag) || img.get_typeof(name.c_str()) != G_TYPE_STRING) continue;
-    const char* value = nullptr;
+    if (tag.empty() || out.contains(tag)) continue;
+    const char* value = nullptr;  // EXIF fields are ref-strings; others answer -1
     if (vips_image_get_string(img.get_image(), name.c_str(), &value) == 0 && value != nullptr) {
       out[tag] = {{"value", exif_value(value)}};
     }
