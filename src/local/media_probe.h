@@ -1,0 +1,91 @@
+// Media probing for the local backend: runs `ffprobe -v error -print_format json -show_format
+// -show_streams` as a child process and turns its answer into
+//  - OSS's video/info and audio/info shape (values are strings, as OSS sends them):
+//    {"Format":{"Duration":"12.300000","Size":"1234","FormatName":"mov,mp4,m4a,3gp,3g2,mj2",
+//               "BitRate":"…","NumberOfStreams":2},
+//     "Streams":{"VideoStream":[{"Index":0,"CodecName":"h264","Width":160,"Height":120,
+//                "FrameRate":"25/1","BitRate":"…","Duration":"…","PixelFormat":"yuv420p",
+//                "Rotate":"90"?}],
+//                "AudioStream":[{"Index":1,"CodecName":"aac","SampleRate":"44100",
+//                "Channels":2,"BitRate":"…","Duration":"…"}]}}
+//  - a MediaSummary (the first video and audio stream), used to build ffmpeg arguments, to
+//    compute progress and to describe results (`metadata_json`);
+//  - the concat comparison (DESIGN.md "Rules the core enforces": resolution, fps, video codec,
+//    audio codec, sample rate, channels, whether audio is present).
+// The conversion functions are pure; probe_media() runs ffprobe. All are thread-safe.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/status.h"
+
+namespace omm::local {
+
+struct MediaSummary {
+  double duration = 0;     // seconds; the container's, else the longest stream's; 0 = unknown
+  std::uint64_t size = 0;  // bytes
+  std::string format;      // ffprobe format_name, e.g. "mov,mp4,m4a,3gp,3g2,mj2"
+  std::int64_t bit_rate = 0;
+  bool has_video = false;  // a real video stream (cover art is not video)
+  int width = 0;           // as stored (before rotation)
+  int height = 0;
+  std::string video_codec;
+  std::string frame_rate;  // "25/1" (r_frame_rate), "" without video
+  double fps = 0;
+  std::string pixel_format;
+  std::int64_t video_bit_rate = 0;  // bps; 0 = unknown
+  int rotate = 0;          // display rotation, degrees clockwise in 0, 90, 180, 270
+  bool has_audio = false;
+  std::string audio_codec;
+  int sample_rate = 0;
+  int channels = 0;
+  std::int64_t audio_bit_rate = 0;  // bps; 0 = unknown
+};
+
+struct ProbeOptions {
+  std::string ffprobe = "ffprobe";
+  std::chrono::milliseconds time_limit{30000};
+};
+
+struct ProbeResult {
+  nlohmann::json ffprobe;  // ffprobe's own answer
+  MediaSummary summary;
+};
+
+// Ids: engine.decode (ffprobe cannot read the file, or it has no audio/video stream),
+// engine.timeout, engine.spawn.
+Result<ProbeResult> probe_media(const std::string& path, const ProbeOptions& options = {});
+
+// Pure conversions of ffprobe's JSON.
+MediaSummary summarize(const nlohmann::json& ffprobe);
+// OSS's info shape; `audio_only` (audio/info) leaves out "VideoStream".
+nlohmann::json oss_info(const nlohmann::json& ffprobe, bool audio_only = false);
+// The compact result metadata: {"duration":1.0,"size":…,"format":"mp4",…}; video fields only
+// with video, audio fields only with audio.
+nlohmann::json metadata_json(const MediaSummary& media);
+// "30000/1001" → 29.97; 0 for anything unparsable.
+double parse_rate(std::string_view rate);
+
+// One property that differs between concat inputs, with every input's value in input order
+// ("?" without video, "none" without audio; such inputs count only for has_audio). `param`
+// names the request parameter that fixes it ("s", "fps", "vcodec", "acodec", "ar", "ac"; ""
+// for has_audio, which no parameter fixes).
+struct PropertyDiff {
+  std::string property;  // "resolution", "fps", "video_codec", "audio_codec", "sample_rate",
+                         // "channels", "has_audio"
+  std::string param;
+  std::vector<std::string> values;
+};
+// The properties on which `inputs` disagree, in the order listed above. `audio_only` compares
+// the audio properties only (audio/concat).
+std::vector<PropertyDiff> compare_concat_inputs(std::span<const MediaSummary> inputs,
+                                                bool audio_only);
+
+}  // namespace omm::local
