@@ -1,0 +1,356 @@
+#include "local/ffmpeg_runner.h"
+
+#include <spdlog/fmt/fmt.h>
+
+#include <algorithm>
+#include <atomic>
+#include <charconv>
+#include <filesystem>
+#include <random>
+#include <system_error>
+
+#include "core/error_scope.h"
+#include "local/child_process.h"
+#include "local/ffmpeg_args.h"
+
+namespace omm::local {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+// --- CancelToken -----------------------------------------------------------------------------
+
+void CancelToken::cancel() {
+  std::lock_guard lock(mu_);
+  cancelled_ = true;
+  if (child_ != nullptr) child_->kill();
+}
+
+bool CancelToken::cancelled() const {
+  std::lock_guard lock(mu_);
+  return cancelled_;
+}
+
+bool CancelToken::attach(ChildProcess* child) {
+  std::lock_guard lock(mu_);
+  child_ = child;
+  return !cancelled_;
+}
+
+void CancelToken::detach() {
+  std::lock_guard lock(mu_);
+  child_ = nullptr;
+}
+
+namespace {
+
+Status cancelled_status() { return Status::error("cancelled", "the job was cancelled"); }
+
+std::string random_tag() {
+  static std::atomic<unsigned> counter{0};
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  return fmt::format("{:x}{:x}", rng() & 0xffffffffffULL, counter.fetch_add(1));
+}
+
+// The hidden temporary name used while ffmpeg writes (DirStore never lists ".omm-part-" names).
+fs::path temp_path_beside(const fs::path& final_path, std::string_view suffix) {
+  return final_path.parent_path() / fmt::format(".omm-part-{}{}", random_tag(), suffix);
+}
+
+// Removes a partial output (file or directory) when the job does not finish.
+class TempGuard {
+ public:
+  explicit TempGuard(fs::path p) : path_(std::move(p)) {}
+  ~TempGuard() {
+    if (!path_.empty()) {
+      std::error_code ec;
+      fs::remove_all(path_, ec);
+    }
+  }
+  void release() { path_.clear(); }
+
+ private:
+  fs::path path_;
+};
+
+// The `out_time_us=` value of a progress line, if it is one.
+std::optional<double> out_time_seconds(std::string_view line) {
+  constexpr std::string_view kKey = "out_time_us=";
+  if (line.substr(0, kKey.size()) != kKey) return std::nullopt;
+  line.remove_prefix(kKey.size());
+  long long us = 0;
+  auto [p, ec] = std::from_chars(line.data(), line.data() + line.size(), us);
+  if (ec != std::errc() || us < 0) return std::nullopt;
+  return static_cast<double>(us) / 1e6;
+}
+
+struct RunContext {
+  const FfmpegConfig& config;
+  Clock::time_point deadline;
+  const ProgressFn& progress;
+  CancelToken* cancel;
+  double expected_seconds;
+};
+
+// Runs one ffmpeg command to completion.
+Status run_ffmpeg(const std::vector<std::string>& argv, RunContext& ctx) {
+  if (ctx.cancel != nullptr && ctx.cancel->cancelled()) return cancelled_status();
+  auto child = ChildProcess::spawn(argv);
+  if (!child.ok()) return child.status();
+  ChildProcess& proc = **child;
+  if (ctx.cancel != nullptr && !ctx.cancel->attach(&proc)) proc.kill();
+  double reported = -1;
+  double out_time = 0;
+  ChildExit exit = proc.wait(
+      [&](std::string_view line) {
+        if (auto t = out_time_seconds(line)) out_time = *t;
+        if (!ctx.progress || line.substr(0, 9) != "progress=" || ctx.expected_seconds <= 0) return;
+        double fraction = std::clamp(out_time / ctx.expected_seconds, 0.0, 1.0);
+        if (line == "progress=end") fraction = 1.0;
+        if (fraction > reported) {
+          reported = fraction;
+          ctx.progress(fraction);
+        }
+      },
+      ctx.deadline);
+  if (ctx.cancel != nullptr) {
+    ctx.cancel->detach();
+    if (ctx.cancel->cancelled()) return cancelled_status();
+  }
+  if (exit.timed_out) {
+    return Status::error("engine.timeout",
+                         fmt::format("ffmpeg did not finish within the job's time limit ({} s)",
+                                     std::chrono::duration_cast<std::chrono::seconds>(
+                                         ctx.config.time_limit)
+                                         .count()));
+  }
+  if (!exit.success()) {
+    std::string why = proc.stderr_summary();
+    if (why.empty()) {
+      why = exit.exited ? fmt::format("exit status {}", exit.code)
+                        : fmt::format("killed by signal {}", exit.signal);
+    }
+    return Status::error("engine.ffmpeg", fmt::format("ffmpeg failed: {}", why));
+  }
+  return Status::ok();
+}
+
+bool non_empty_file(const fs::path& p) {
+  std::error_code ec;
+  return fs::is_regular_file(p, ec) && fs::file_size(p, ec) > 0 && !ec;
+}
+
+Status io_error(std::string_view what, const fs::path& p, const std::error_code& ec) {
+  return Status::error("local.io", fmt::format("{} {}: {}", what, p.string(), ec.message()));
+}
+
+Status move_into_place(const fs::path& from, const fs::path& to) {
+  std::error_code ec;
+  fs::rename(from, to, ec);
+  return ec ? io_error("cannot write", to, ec) : Status::ok();
+}
+
+std::string extension_of(const core::Operation& op) {
+  const core::Param* f = op.find("f");
+  return f == nullptr ? std::string("jpg") : f->plain();
+}
+
+// Start past the end: OSS has nothing to return for frame operations.
+Status check_start(const core::Operation& op, const MediaSummary& media) {
+  const core::Param* ss = op.find("ss");
+  if (ss == nullptr || !ss->is_int() || media.duration <= 0) return Status::ok();
+  if (static_cast<double>(ss->as_int()) < media.duration * 1000) return Status::ok();
+  return core::ErrorScope::for_op(*op.spec)
+      .error("ss", fmt::format("ss={} ms is past the end of the video ({} ms)", ss->as_int(),
+                               std::llround(media.duration * 1000)));
+}
+
+}  // namespace
+
+Result<std::vector<std::string>> check_concat(const core::Operation& op,
+                                              std::span<const MediaSummary> inputs,
+                                              std::span<const std::string> names) {
+  bool audio_only = op.spec->name == "audio_concat";
+  bool align = op.has("align");
+  std::vector<std::string> warnings;
+  std::vector<std::string> errors;
+  for (const PropertyDiff& d : compare_concat_inputs(inputs, audio_only)) {
+    std::vector<std::string> listed;
+    for (std::size_t i = 0; i < d.values.size(); ++i) {
+      listed.push_back(fmt::format("{}={}", i < names.size() ? names[i] : std::to_string(i),
+                                   d.values[i]));
+    }
+    std::string text = fmt::format("{} differs: {}", d.property, fmt::join(listed, ", "));
+    bool fixed = align || (!d.param.empty() && op.has(d.param));
+    (fixed ? warnings : errors).push_back(std::move(text));
+  }
+  if (!errors.empty()) {
+    return core::ErrorScope::for_op(*op.spec)
+        .error("inputs",
+               fmt::format("the inputs differ ({}); choose the input to align to (align) or set "
+                           "the property explicitly (s, fps, vcodec, acodec, ar, ac)",
+                           fmt::join(errors, "; ")));
+  }
+  return warnings;
+}
+
+Result<MediaResult> FfmpegRunner::run(const MediaJob& job, const ProgressFn& progress,
+                                      CancelToken* cancel) const {
+  const Clock::time_point deadline = Clock::now() + config_.time_limit;
+  const core::Operation& op = job.op;
+  const std::string_view name = op.spec->name;
+  if (cancel != nullptr && cancel->cancelled()) return cancelled_status();
+
+  auto remaining = [&] {
+    return std::max(std::chrono::milliseconds(1),
+                    std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()));
+  };
+  auto probe = [&](const std::string& path, const std::string& label) -> Result<ProbeResult> {
+    auto r = probe_media(path, ProbeOptions{config_.ffprobe, remaining()});
+    if (!r.ok() && r.status().id() == "engine.decode") {
+      return Status::error("engine.decode", fmt::format("{}: {}", label, r.status().message()));
+    }
+    return r;
+  };
+
+  const std::string source_label = job.source_name.empty() ? job.source : job.source_name;
+  auto source = probe(job.source, source_label);
+  if (!source.ok()) return source.status();
+  if (cancel != nullptr && cancel->cancelled()) return cancelled_status();
+
+  if (name == "video_info" || name == "audio_info") {
+    MediaResult r;
+    r.data = oss_info(source->ffprobe, name == "audio_info");
+    r.metadata = metadata_json(source->summary);
+    return r;
+  }
+
+  // The inputs as ffmpeg reads them (concat: in playing order).
+  ArgsRequest req;
+  req.ffmpeg = config_.ffmpeg;
+  MediaResult result;
+  result.data = nlohmann::json::object();
+  if (op.spec->takes_inputs) {
+    if (job.inputs.size() != op.inputs.size()) {
+      return Status::error("engine.unsupported", "a file is needed for every concat input");
+    }
+    std::vector<MediaSummary> summaries;
+    std::vector<std::string> names;
+    for (const ConcatSlot& slot : concat_order(op)) {
+      ArgsInput in;
+      if (slot.input < 0) {
+        in.path = job.source;
+        in.media = source->summary;
+        names.push_back(source_label);
+      } else {
+        const auto i = static_cast<std::size_t>(slot.input);
+        auto r = probe(job.inputs[i], op.inputs[i].key);
+        if (!r.ok()) return r.status();
+        in.path = job.inputs[i];
+        in.media = r->summary;
+        in.ss = slot.ss;
+        in.t = slot.t;
+        names.push_back(op.inputs[i].key);
+      }
+      summaries.push_back(in.media);
+      req.inputs.push_back(std::move(in));
+    }
+    auto warnings = check_concat(op, summaries, names);
+    if (!warnings.ok()) return warnings.status();
+    if (!warnings->empty()) result.data["validation_warnings"] = *warnings;
+  } else {
+    req.inputs.push_back(ArgsInput{job.source, source->summary, std::nullopt, std::nullopt});
+  }
+  if (name == "video_animation" || name == "video_snapshots" || name == "video_sprite") {
+    if (Status s = check_start(op, source->summary); !s) return s;
+  }
+
+  // Temporary output next to the final one.
+  const fs::path final_path = fs::absolute(job.output);
+  std::error_code ec;
+  fs::create_directories(final_path.parent_path(), ec);
+  if (ec) return io_error("cannot create the directory of", final_path, ec);
+  const bool multi = name == "video_snapshots" || name == "hls_m3u8";
+  const fs::path temp = temp_path_beside(final_path, multi ? "" : ".tmp");
+  TempGuard guard(temp);
+  fs::path temp_output = temp;
+  if (multi) {
+    fs::create_directory(temp, ec);
+    if (ec) return io_error("cannot create", temp, ec);
+    temp_output = name == "hls_m3u8" ? temp / final_path.filename() : temp / "f";
+  }
+  const std::string ext = extension_of(op);
+  req.output = name == "video_snapshots" ? frame_pattern(temp_output.string(), ext)
+                                         : temp_output.string();
+
+  RunContext ctx{config_, deadline, progress, cancel,
+                 expected_output_seconds(op, req.inputs)};
+  auto argv = ffmpeg_args(op, req);
+  if (!argv.ok()) return argv.status();
+  if (Status s = run_ffmpeg(*argv, ctx); !s) return s;
+  if (name == "video_snapshot" && !non_empty_file(temp_output)) {
+    // t lay past the last frame: OSS answers the last frame.
+    req.last_frame = true;
+    argv = ffmpeg_args(op, req);
+    if (!argv.ok()) return argv.status();
+    if (Status s = run_ffmpeg(*argv, ctx); !s) return s;
+  }
+
+  // Move the result into place.
+  if (name == "video_snapshots") {
+    for (int n = 1;; ++n) {
+      fs::path frame = frame_file_name(temp_output.string(), n, ext);
+      if (!fs::exists(frame, ec)) break;
+      fs::path target = frame_file_name(final_path.string(), n, ext);
+      if (Status s = move_into_place(frame, target); !s) {
+        for (const std::string& done : result.files) fs::remove(done, ec);
+        return s;
+      }
+      result.files.push_back(target.string());
+    }
+    if (result.files.empty()) {
+      return Status::error("engine.ffmpeg", "ffmpeg selected no frame (check ss, inter and num)");
+    }
+  } else if (name == "hls_m3u8") {
+    if (!non_empty_file(temp_output)) return Status::error("engine.ffmpeg", "ffmpeg wrote no playlist");
+    std::vector<fs::path> segments;
+    for (const auto& e : fs::directory_iterator(temp, ec)) {
+      if (e.path().filename() != final_path.filename()) segments.push_back(e.path());
+    }
+    std::sort(segments.begin(), segments.end());
+    std::vector<std::string> moved;
+    for (const fs::path& seg : segments) {
+      fs::path target = final_path.parent_path() / seg.filename();
+      if (Status s = move_into_place(seg, target); !s) {
+        for (const std::string& done : moved) fs::remove(done, ec);
+        return s;
+      }
+      moved.push_back(target.string());
+    }
+    if (Status s = move_into_place(temp_output, final_path); !s) {
+      for (const std::string& done : moved) fs::remove(done, ec);
+      return s;
+    }
+    result.files.push_back(final_path.string());
+    result.files.insert(result.files.end(), moved.begin(), moved.end());
+  } else {
+    if (!non_empty_file(temp_output)) return Status::error("engine.ffmpeg", "ffmpeg wrote no output");
+    if (Status s = move_into_place(temp_output, final_path); !s) return s;
+    result.files.push_back(final_path.string());
+  }
+  // Only the (now empty) temporary directory is left.
+  guard.release();
+  fs::remove_all(temp, ec);
+
+  auto out = probe_media(result.files.front(), ProbeOptions{config_.ffprobe, remaining()});
+  if (out.ok()) {
+    result.metadata = metadata_json(out->summary);
+  } else {
+    result.metadata = nlohmann::json::object();
+  }
+  if (result.files.size() > 1) result.metadata["files"] = result.files.size();
+  if (progress) progress(1.0);
+  return result;
+}
+
+}  // namespace omm::local
