@@ -559,7 +559,7 @@ TEST_CASE("image_engine: pixel limit, bad inputs, and the worker keeps serving")
     const char* words;
   } cases[] = {{"empty.jpg", "empty"},
                {"text.jpg", "not an image"},
-               {"trunc.jpg", ""},
+               {"trunc.jpg", "cannot decode the jpg input"},
                {"missing.jpg", "cannot open"}};
   for (const Case& c : cases) {
     CAPTURE(c.file);

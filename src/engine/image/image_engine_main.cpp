@@ -16,7 +16,7 @@ bool contains(const std::string& s, const char* part) { return s.find(part) != s
 
 // libvips reports everything as VError; decoding failures often surface only when pixels are
 // pulled, i.e. while saving, so the message decides.
-Status vips_failure(const std::string& what, const char* fallback_id) {
+Status vips_failure(const std::string& what, const char* fallback_id, const Header& source) {
   std::string id = fallback_id;
   if (contains(what, "out of memory") || contains(what, "Cannot allocate")) {
     id = "engine.limit.memory";
@@ -27,6 +27,7 @@ Status vips_failure(const std::string& what, const char* fallback_id) {
   }
   std::string message = what;
   while (!message.empty() && message.back() == '\n') message.pop_back();
+  if (id == "engine.decode") message = "cannot decode the " + source.format + " input: " + message;
   return Status::error(id, message);
 }
 
@@ -103,7 +104,7 @@ Result<json> run_job(const json& request, const WorkerLimits& limits) {
       return json{{"data", *data}};
     }
   } catch (const vips::VError& e) {
-    return vips_failure(e.what(), "engine.decode");
+    return vips_failure(e.what(), "engine.decode", *header);
   }
   if (output.empty()) return Status::error("engine.protocol", "the request has no \"output\" path");
   EncodeSettings enc;
@@ -115,7 +116,7 @@ Result<json> run_job(const json& request, const WorkerLimits& limits) {
   try {
     img = load_image(input, *header, shrink);
   } catch (const vips::VError& e) {
-    return vips_failure(e.what(), "engine.decode");
+    return vips_failure(e.what(), "engine.decode", *header);
   }
   try {
     for (std::size_t i = 0; i < ops.size(); ++i) {
@@ -128,14 +129,14 @@ Result<json> run_job(const json& request, const WorkerLimits& limits) {
       if (Status s = run_op(name, img, p, enc, options, limits); !s.is_ok()) return s;
     }
   } catch (const vips::VError& e) {
-    return vips_failure(e.what(), "engine.internal");
+    return vips_failure(e.what(), "engine.internal", *header);
   }
   try {
     Result<json> meta = save_image(img, output, enc, *header, input);
     if (!meta.ok()) return meta.status();
     return json{{"metadata", *meta}};
   } catch (const vips::VError& e) {
-    return vips_failure(e.what(), "engine.encode");
+    return vips_failure(e.what(), "engine.encode", *header);
   }
 }
 
