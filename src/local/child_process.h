@@ -28,7 +28,7 @@ struct ChildOptions {
 };
 
 struct ChildExit {
-  bool exited = false;     // normal exit; `code` is valid
+  bool exited = false;  // normal exit; `code` is valid
   int code = -1;
   int signal = 0;          // the terminating signal when !exited
   bool timed_out = false;  // wait() killed the child because the deadline passed
@@ -74,7 +74,7 @@ class ChildProcess {
   int err_fd_;
   ChildOptions options_;
   std::string stderr_;
-  std::mutex mu_;       // guards reaped_ and killed_ against kill() from other threads
+  std::mutex mu_;  // guards reaped_ and killed_ against kill() from other threads
   bool reaped_ = false;
   bool killed_ = false;
 };

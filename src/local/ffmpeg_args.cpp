@@ -33,14 +33,12 @@ struct Container {
 };
 
 constexpr Container kContainers[] = {
-    {"mp4", "mp4", "", false},        {"mkv", "matroska", "", false},
-    {"mov", "mov", "", false},        {"asf", "asf", "", false},
-    {"avi", "avi", "", false},        {"mxf", "mxf", "", false},
-    {"ts", "mpegts", "", false},      {"flv", "flv", "", false},
-    {"webm", "webm", "", false},      {"mp3", "mp3", "mp3", true},
-    {"aac", "adts", "aac", true},     {"flac", "flac", "flac", true},
-    {"oga", "ogg", "vorbis", true},   {"ac3", "ac3", "ac3", true},
-    {"opus", "opus", "opus", true},   {"amr", "amr", "amr", true},
+    {"mp4", "mp4", "", false},      {"mkv", "matroska", "", false}, {"mov", "mov", "", false},
+    {"asf", "asf", "", false},      {"avi", "avi", "", false},      {"mxf", "mxf", "", false},
+    {"ts", "mpegts", "", false},    {"flv", "flv", "", false},      {"webm", "webm", "", false},
+    {"mp3", "mp3", "mp3", true},    {"aac", "adts", "aac", true},   {"flac", "flac", "flac", true},
+    {"oga", "ogg", "vorbis", true}, {"ac3", "ac3", "ac3", true},    {"opus", "opus", "opus", true},
+    {"amr", "amr", "amr", true},
 };
 
 const Container* find_container(std::string_view f) {
@@ -55,7 +53,8 @@ Result<std::string> video_encoder(std::string_view vcodec) {
   if (vcodec == "h265") return std::string("libx265");
   if (vcodec == "vp9") return std::string("libvpx-vp9");
   if (vcodec == "copy") return std::string("copy");
-  return Status::error("engine.unsupported", fmt::format("video codec '{}' is not supported", vcodec));
+  return Status::error("engine.unsupported",
+                       fmt::format("video codec '{}' is not supported", vcodec));
 }
 
 Result<std::string> audio_encoder(std::string_view acodec) {
@@ -71,7 +70,8 @@ Result<std::string> audio_encoder(std::string_view acodec) {
     return Status::error("engine.unsupported",
                          "this FFmpeg build has no AMR encoder (libopencore-amrnb)");
   }
-  return Status::error("engine.unsupported", fmt::format("audio codec '{}' is not supported", acodec));
+  return Status::error("engine.unsupported",
+                       fmt::format("audio codec '{}' is not supported", acodec));
 }
 
 // opt: 0 (or absent) exact, 1 only lower than the source, 2 only higher. Unknown source: apply.
@@ -229,7 +229,8 @@ std::string video_filters(const Operation& op, const MediaSummary& src) {
     chain.push_back(scale_chain(w, h, text_param(op, "scaletype"), true));
   }
   if (auto fps = int_param(op, "fps");
-      fps && *fps > 0 && apply_by_opt(int_param(op, "fpsopt"), static_cast<double>(*fps), src.fps)) {
+      fps && *fps > 0 &&
+      apply_by_opt(int_param(op, "fpsopt"), static_cast<double>(*fps), src.fps)) {
     chain.push_back(fmt::format("fps={}", *fps));
   }
   return join(chain, ",");
@@ -303,7 +304,8 @@ Result<Argv> snapshot_args(const Operation& op, const ArgsRequest& req) {
   std::int64_t t = int_param(op, "t").value_or(0);
   bool fast = text_param(op, "m") == "fast";
   // Past the end OSS answers the last frame.
-  bool last = req.last_frame || (in.media.duration > 0 && t >= std::llround(in.media.duration * 1000));
+  bool last =
+      req.last_frame || (in.media.duration > 0 && t >= std::llround(in.media.duration * 1000));
 
   Argv a = start(req, false);
   if (last) {
@@ -315,8 +317,8 @@ Result<Argv> snapshot_args(const Operation& op, const ArgsRequest& req) {
     if (fast) a.push_back("-noaccurate_seek");  // the keyframe at or before t
   }
   add_input(a, in.path);
-  std::string vf = scale_chain(int_param(op, "w").value_or(0), int_param(op, "h").value_or(0),
-                               "stretch", false);
+  std::string vf =
+      scale_chain(int_param(op, "w").value_or(0), int_param(op, "h").value_or(0), "stretch", false);
   if (!vf.empty()) append(a, {"-vf", vf});
   if (!last) append(a, {"-frames:v", "1"});
   append(a, {"-an", "-sn", "-dn"});
@@ -341,7 +343,7 @@ Result<Argv> animation_args(const Operation& op, const ArgsRequest& req) {
   auto inter = int_param(op, "inter");
   const std::int64_t fps = int_param(op, "fps").value_or(0);  // 0: keep
   if (inter) {
-    chain.push_back(fmt::format("fps=1000/{}", *inter));  // one frame every inter ms
+    chain.push_back(fmt::format("fps=1000/{}", *inter));                 // one frame every inter ms
     if (fps > 0) chain.push_back(fmt::format("setpts=N/({}*TB)", fps));  // played at fps
   } else if (fps > 0) {
     chain.push_back(fmt::format("fps={}", fps));
@@ -381,7 +383,8 @@ std::string frame_selection(const Operation& op, const MediaSummary& src, std::i
     if (auto inter = int_param(op, "inter")) {
       step_ms = static_cast<double>(*inter);
     } else if (auto num = int_param(op, "num"); num && src.duration > 0) {
-      step_ms = std::max(1.0, (src.duration * 1000 - static_cast<double>(ss)) / static_cast<double>(*num));
+      step_ms = std::max(
+          1.0, (src.duration * 1000 - static_cast<double>(ss)) / static_cast<double>(*num));
     }
     if (step_ms > 0) {
       std::string step = number(step_ms / 1000);
@@ -390,8 +393,7 @@ std::string frame_selection(const Operation& op, const MediaSummary& src, std::i
     }
   }
   if (max_frames > 0) {
-    return fmt::format("select='({})*lt(selected_n\\,{})'", cond.empty() ? "1" : cond,
-                       max_frames);
+    return fmt::format("select='({})*lt(selected_n\\,{})'", cond.empty() ? "1" : cond, max_frames);
   }
   return cond.empty() ? std::string() : fmt::format("select='{}'", cond);
 }
@@ -430,8 +432,8 @@ Result<Argv> snapshots_args(const Operation& op, const ArgsRequest& req) {
   if (Status s = need_video(in); !s) return s;
   Argv a = start(req, true);
   add_frame_input(a, op, in);
-  std::string vf = join({frame_selection(op, in.media, 0), frame_scale(op, "w", "h", "pw", "ph")},
-                        ",");
+  std::string vf =
+      join({frame_selection(op, in.media, 0), frame_scale(op, "w", "h", "pw", "ph")}, ",");
   if (!vf.empty()) append(a, {"-vf", vf});
   append(a, {"-fps_mode", "vfr"});
   if (auto num = int_param(op, "num")) append(a, {"-frames:v", std::to_string(*num)});
@@ -450,12 +452,11 @@ Result<Argv> sprite_args(const Operation& op, const ArgsRequest& req) {
   std::int64_t num = std::min(int_param(op, "num").value_or(cells), cells);
   Argv a = start(req, true);
   add_frame_input(a, op, in);
-  std::string tile = fmt::format("tile={}x{}:nb_frames={}:padding={}:margin={}", tw, th, num,
-                                 int_param(op, "pad").value_or(2),
-                                 int_param(op, "margin").value_or(2));
-  std::string vf = join({frame_selection(op, in.media, num),
-                         frame_scale(op, "sw", "sh", "psw", "psh"), tile},
-                        ",");
+  std::string tile =
+      fmt::format("tile={}x{}:nb_frames={}:padding={}:margin={}", tw, th, num,
+                  int_param(op, "pad").value_or(2), int_param(op, "margin").value_or(2));
+  std::string vf = join(
+      {frame_selection(op, in.media, num), frame_scale(op, "sw", "sh", "psw", "psh"), tile}, ",");
   append(a, {"-vf", vf, "-fps_mode", "vfr", "-frames:v", "1", "-an", "-sn", "-dn"});
   add_image_codec(a, op);
   append(a, {"-f", "image2", "-update", "1", req.output});
@@ -465,8 +466,9 @@ Result<Argv> sprite_args(const Operation& op, const ArgsRequest& req) {
 double effective_seconds(const ArgsInput& in) {
   double ss = in.ss ? static_cast<double>(*in.ss) / 1000 : 0;
   double rest = std::max(0.0, in.media.duration - ss);
-  if (in.t && *in.t > 0) return rest > 0 ? std::min(rest, static_cast<double>(*in.t) / 1000)
-                                         : static_cast<double>(*in.t) / 1000;
+  if (in.t && *in.t > 0)
+    return rest > 0 ? std::min(rest, static_cast<double>(*in.t) / 1000)
+                    : static_cast<double>(*in.t) / 1000;
   return rest;
 }
 
@@ -511,12 +513,10 @@ Result<Argv> concat_args(const Operation& op, const ArgsRequest& req) {
   std::string fps = with_video ? vbase->frame_rate : "";
   if (auto f = int_param(op, "fps"); f && *f > 0) fps = std::to_string(*f);
   if (with_video && (fps.empty() || parse_rate(fps) <= 0 || parse_rate(fps) > 240)) fps = "25";
-  std::int64_t ar = int_param(op, "ar").value_or(abase != nullptr && abase->sample_rate > 0
-                                                     ? abase->sample_rate
-                                                     : 44100);
-  std::int64_t ac = int_param(op, "ac").value_or(abase != nullptr && abase->channels > 0
-                                                     ? abase->channels
-                                                     : 2);
+  std::int64_t ar = int_param(op, "ar").value_or(
+      abase != nullptr && abase->sample_rate > 0 ? abase->sample_rate : 44100);
+  std::int64_t ac =
+      int_param(op, "ac").value_or(abase != nullptr && abase->channels > 0 ? abase->channels : 2);
   const char* layout = layout_for(ac);
 
   Argv a = start(req, true);
@@ -530,10 +530,10 @@ Result<Argv> concat_args(const Operation& op, const ArgsRequest& req) {
     std::string d = number(std::max(0.04, effective_seconds(in)));
     if (with_video) {
       if (in.media.has_video) {
-        graph.push_back(fmt::format(
-            "[{0}:v:0]scale={1}:{2}:force_original_aspect_ratio=decrease,"
-            "pad={1}:{2}:(ow-iw)/2:(oh-ih)/2,setsar=1,fps={3},format=yuv420p[v{0}]",
-            i, w, h, fps));
+        graph.push_back(
+            fmt::format("[{0}:v:0]scale={1}:{2}:force_original_aspect_ratio=decrease,"
+                        "pad={1}:{2}:(ow-iw)/2:(oh-ih)/2,setsar=1,fps={3},format=yuv420p[v{0}]",
+                        i, w, h, fps));
       } else {
         graph.push_back(fmt::format("color=c=black:s={}x{}:r={}:d={},format=yuv420p,setsar=1[v{}]",
                                     w, h, fps, d, i));
@@ -541,15 +541,17 @@ Result<Argv> concat_args(const Operation& op, const ArgsRequest& req) {
       pads += fmt::format("[v{}]", i);
     }
     if (with_audio) {
-      std::string fmt_chain = fmt::format(
-          "aresample={0},aformat=sample_fmts=fltp:sample_rates={0}:channel_layouts={1}", ar,
-          layout);
+      std::string fmt_chain =
+          fmt::format("aresample={0},aformat=sample_fmts=fltp:sample_rates={0}:channel_layouts={1}",
+                      ar, layout);
       if (in.media.has_audio) {
         // In a video, each piece's audio lasts exactly as long as its video.
-        std::string fit = with_video ? fmt::format(",apad=whole_dur={0},atrim=duration={0}", d) : "";
+        std::string fit =
+            with_video ? fmt::format(",apad=whole_dur={0},atrim=duration={0}", d) : "";
         graph.push_back(fmt::format("[{}:a:0]{}{}[a{}]", i, fmt_chain, fit, i));
       } else {
-        graph.push_back(fmt::format("anullsrc=r={}:cl={}:d={},{}[a{}]", ar, layout, d, fmt_chain, i));
+        graph.push_back(
+            fmt::format("anullsrc=r={}:cl={}:d={},{}[a{}]", ar, layout, d, fmt_chain, i));
       }
       pads += fmt::format("[a{}]", i);
     }
@@ -590,7 +592,8 @@ Result<Argv> audio_convert_args(const Operation& op, const ArgsRequest& req) {
   const ArgsInput& in = req.inputs.front();
   if (Status s = need_audio(in); !s) return s;
   const Container* c = find_container(text_param(op, "f"));
-  if (c == nullptr || !c->audio_only) return Status::error("engine.unsupported", "unknown audio format");
+  if (c == nullptr || !c->audio_only)
+    return Status::error("engine.unsupported", "unknown audio format");
   auto enc = audio_encoder(c->audio_codec);
   if (!enc.ok()) return enc.status();
   Argv a = start(req, true);
@@ -631,9 +634,9 @@ Result<Argv> hls_args(const Operation& op, const ArgsRequest& req) {
     append(a, {"-c:a", *enc});
     if (*enc != "copy") add_audio_settings(a, op, *enc, src);
   }
-  append(a, {"-sn", "-dn", "-f", "hls", "-hls_time", ms_to_seconds(st), "-hls_playlist_type",
-             "vod", "-hls_list_size", "0", "-hls_segment_filename",
-             hls_segment_pattern(req.output), req.output});
+  append(a, {"-sn", "-dn", "-f", "hls", "-hls_time", ms_to_seconds(st), "-hls_playlist_type", "vod",
+             "-hls_list_size", "0", "-hls_segment_filename", hls_segment_pattern(req.output),
+             req.output});
   return a;
 }
 
@@ -714,8 +717,7 @@ Result<std::vector<std::string>> ffmpeg_args(const Operation& op, const ArgsRequ
   if (name == "video_concat" || name == "audio_concat") return concat_args(op, req);
   if (name == "audio_convert") return audio_convert_args(op, req);
   if (name == "hls_m3u8") return hls_args(op, req);
-  return Status::error("engine.unsupported",
-                       fmt::format("{} does not run through ffmpeg", name));
+  return Status::error("engine.unsupported", fmt::format("{} does not run through ffmpeg", name));
 }
 
 Result<std::vector<std::string>> ffmpeg_args(const core::Plan& plan, const ArgsRequest& req) {

@@ -41,13 +41,13 @@ namespace omm::local {
 // One input file as ffmpeg reads it.
 struct ArgsInput {
   std::string path;
-  MediaSummary media;                // from probe_media()
-  std::optional<std::int64_t> ss;    // concat inputs: start, ms
-  std::optional<std::int64_t> t;     // concat inputs: duration, ms
+  MediaSummary media;              // from probe_media()
+  std::optional<std::int64_t> ss;  // concat inputs: start, ms
+  std::optional<std::int64_t> t;   // concat inputs: duration, ms
 };
 
 struct ArgsRequest {
-  std::string ffmpeg = "ffmpeg";     // the program (argv[0])
+  std::string ffmpeg = "ffmpeg";  // the program (argv[0])
   // inputs[0] is the source. Concat: every input in playing order (concat_order()).
   std::vector<ArgsInput> inputs;
   // The output file. video_snapshots: an image2 pattern (see frame_pattern()). hls_m3u8: the

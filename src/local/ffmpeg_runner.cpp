@@ -118,11 +118,11 @@ Status run_ffmpeg(const std::vector<std::string>& argv, RunContext& ctx) {
     if (ctx.cancel->cancelled()) return cancelled_status();
   }
   if (exit.timed_out) {
-    return Status::error("engine.timeout",
-                         fmt::format("ffmpeg did not finish within the job's time limit ({} s)",
-                                     std::chrono::duration_cast<std::chrono::seconds>(
-                                         ctx.config.time_limit)
-                                         .count()));
+    return Status::error(
+        "engine.timeout",
+        fmt::format(
+            "ffmpeg did not finish within the job's time limit ({} s)",
+            std::chrono::duration_cast<std::chrono::seconds>(ctx.config.time_limit).count()));
   }
   if (!exit.success()) {
     std::string why = proc.stderr_summary();
@@ -160,9 +160,9 @@ Status check_start(const core::Operation& op, const MediaSummary& media) {
   const core::Param* ss = op.find("ss");
   if (ss == nullptr || !ss->is_int() || media.duration <= 0) return Status::ok();
   if (static_cast<double>(ss->as_int()) < media.duration * 1000) return Status::ok();
-  return core::ErrorScope::for_op(*op.spec)
-      .error("ss", fmt::format("ss={} ms is past the end of the video ({} ms)", ss->as_int(),
-                               std::llround(media.duration * 1000)));
+  return core::ErrorScope::for_op(*op.spec).error(
+      "ss", fmt::format("ss={} ms is past the end of the video ({} ms)", ss->as_int(),
+                        std::llround(media.duration * 1000)));
 }
 
 }  // namespace
@@ -177,19 +177,18 @@ Result<std::vector<std::string>> check_concat(const core::Operation& op,
   for (const PropertyDiff& d : compare_concat_inputs(inputs, audio_only)) {
     std::vector<std::string> listed;
     for (std::size_t i = 0; i < d.values.size(); ++i) {
-      listed.push_back(fmt::format("{}={}", i < names.size() ? names[i] : std::to_string(i),
-                                   d.values[i]));
+      listed.push_back(
+          fmt::format("{}={}", i < names.size() ? names[i] : std::to_string(i), d.values[i]));
     }
     std::string text = fmt::format("{} differs: {}", d.property, fmt::join(listed, ", "));
     bool fixed = align || (!d.param.empty() && op.has(d.param));
     (fixed ? warnings : errors).push_back(std::move(text));
   }
   if (!errors.empty()) {
-    return core::ErrorScope::for_op(*op.spec)
-        .error("inputs",
-               fmt::format("the inputs differ ({}); choose the input to align to (align) or set "
-                           "the property explicitly (s, fps, vcodec, acodec, ar, ac)",
-                           fmt::join(errors, "; ")));
+    return core::ErrorScope::for_op(*op.spec).error(
+        "inputs", fmt::format("the inputs differ ({}); choose the input to align to (align) or set "
+                              "the property explicitly (s, fps, vcodec, acodec, ar, ac)",
+                              fmt::join(errors, "; ")));
   }
   return warnings;
 }
@@ -280,11 +279,10 @@ Result<MediaResult> FfmpegRunner::run(const MediaJob& job, const ProgressFn& pro
     temp_output = name == "hls_m3u8" ? temp / final_path.filename() : temp / "f";
   }
   const std::string ext = extension_of(op);
-  req.output = name == "video_snapshots" ? frame_pattern(temp_output.string(), ext)
-                                         : temp_output.string();
+  req.output =
+      name == "video_snapshots" ? frame_pattern(temp_output.string(), ext) : temp_output.string();
 
-  RunContext ctx{config_, deadline, progress, cancel,
-                 expected_output_seconds(op, req.inputs)};
+  RunContext ctx{config_, deadline, progress, cancel, expected_output_seconds(op, req.inputs)};
   auto argv = ffmpeg_args(op, req);
   if (!argv.ok()) return argv.status();
   if (Status s = run_ffmpeg(*argv, ctx); !s) return s;
@@ -312,7 +310,8 @@ Result<MediaResult> FfmpegRunner::run(const MediaJob& job, const ProgressFn& pro
       return Status::error("engine.ffmpeg", "ffmpeg selected no frame (check ss, inter and num)");
     }
   } else if (name == "hls_m3u8") {
-    if (!non_empty_file(temp_output)) return Status::error("engine.ffmpeg", "ffmpeg wrote no playlist");
+    if (!non_empty_file(temp_output))
+      return Status::error("engine.ffmpeg", "ffmpeg wrote no playlist");
     std::vector<fs::path> segments;
     for (const auto& e : fs::directory_iterator(temp, ec)) {
       if (e.path().filename() != final_path.filename()) segments.push_back(e.path());
@@ -334,7 +333,8 @@ Result<MediaResult> FfmpegRunner::run(const MediaJob& job, const ProgressFn& pro
     result.files.push_back(final_path.string());
     result.files.insert(result.files.end(), moved.begin(), moved.end());
   } else {
-    if (!non_empty_file(temp_output)) return Status::error("engine.ffmpeg", "ffmpeg wrote no output");
+    if (!non_empty_file(temp_output))
+      return Status::error("engine.ffmpeg", "ffmpeg wrote no output");
     if (Status s = move_into_place(temp_output, final_path); !s) return s;
     result.files.push_back(final_path.string());
   }

@@ -20,11 +20,10 @@
 #include <chrono>
 #include <functional>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <span>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/operation.h"
 #include "core/status.h"
@@ -35,7 +34,7 @@ namespace omm::local {
 class ChildProcess;
 
 struct FfmpegConfig {
-  std::string ffmpeg = "ffmpeg";    // program names or paths
+  std::string ffmpeg = "ffmpeg";  // program names or paths
   std::string ffprobe = "ffprobe";
   std::chrono::milliseconds time_limit{std::chrono::hours(2)};  // per job, probing included
 };
@@ -60,10 +59,10 @@ class CancelToken {
 };
 
 struct MediaJob {
-  core::Operation op;                // one media operation (video_*, audio_*, hls_m3u8)
-  std::string source;                // the input file
-  std::string source_name;           // how messages name the source (default: its path)
-  std::vector<std::string> inputs;   // concat: the file of op.inputs[i], same order
+  core::Operation op;               // one media operation (video_*, audio_*, hls_m3u8)
+  std::string source;               // the input file
+  std::string source_name;          // how messages name the source (default: its path)
+  std::vector<std::string> inputs;  // concat: the file of op.inputs[i], same order
   // Where the result goes (absolute or relative to the working directory):
   //  - a file for single-output operations;
   //  - video_snapshots: the prefix; frames become `<output>_0_<n>.<f>`, n from 1;
@@ -73,9 +72,9 @@ struct MediaJob {
 };
 
 struct MediaResult {
-  std::vector<std::string> files;   // produced files (frames in order; hls: the playlist first)
-  nlohmann::json metadata;          // metadata_json() of the first output (info: of the input)
-  nlohmann::json data;              // info: OSS's info shape; concat: {"validation_warnings":[…]}
+  std::vector<std::string> files;  // produced files (frames in order; hls: the playlist first)
+  nlohmann::json metadata;         // metadata_json() of the first output (info: of the input)
+  nlohmann::json data;             // info: OSS's info shape; concat: {"validation_warnings":[…]}
 };
 
 using ProgressFn = std::function<void(double fraction)>;

@@ -171,9 +171,8 @@ json oss_info(const json& ffprobe, bool audio_only) {
 }
 
 json metadata_json(const MediaSummary& m) {
-  json out = {{"duration", std::round(m.duration * 1000) / 1000},
-              {"size", m.size},
-              {"format", m.format}};
+  json out = {
+      {"duration", std::round(m.duration * 1000) / 1000}, {"size", m.size}, {"format", m.format}};
   if (m.has_video) {
     out["width"] = m.width;
     out["height"] = m.height;
@@ -192,8 +191,8 @@ json metadata_json(const MediaSummary& m) {
 Result<ProbeResult> probe_media(const std::string& path, const ProbeOptions& options) {
   // "file:" keeps a name that starts with '-' or contains ':' from reading as an option or a
   // protocol.
-  std::vector<std::string> argv = {options.ffprobe, "-v",           "error",
-                                   "-print_format", "json",         "-show_format",
+  std::vector<std::string> argv = {options.ffprobe, "-v",          "error",
+                                   "-print_format", "json",        "-show_format",
                                    "-show_streams", "file:" + path};
   auto child = ChildProcess::spawn(argv);
   if (!child.ok()) return child.status();
@@ -204,8 +203,8 @@ Result<ProbeResult> probe_media(const std::string& path, const ProbeOptions& opt
       },
       ChildProcess::Clock::now() + options.time_limit);
   if (exit.timed_out) {
-    return Status::error("engine.timeout",
-                         fmt::format("ffprobe did not finish within {} ms", options.time_limit.count()));
+    return Status::error("engine.timeout", fmt::format("ffprobe did not finish within {} ms",
+                                                       options.time_limit.count()));
   }
   if (!exit.success()) {
     std::string why = (*child)->stderr_summary();

@@ -17,12 +17,11 @@
 
 #include <chrono>
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "core/status.h"
 
@@ -41,7 +40,7 @@ struct MediaSummary {
   double fps = 0;
   std::string pixel_format;
   std::int64_t video_bit_rate = 0;  // bps; 0 = unknown
-  int rotate = 0;          // display rotation, degrees clockwise in 0, 90, 180, 270
+  int rotate = 0;                   // display rotation, degrees clockwise in 0, 90, 180, 270
   bool has_audio = false;
   std::string audio_codec;
   int sample_rate = 0;

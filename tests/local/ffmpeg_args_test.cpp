@@ -80,33 +80,46 @@ TEST_CASE("ffmpeg args: the common prefix and an exact remux") {
 
 TEST_CASE("ffmpeg args: video_convert") {
   const Case cases[] = {
-      {"video_transcode", R"({"f":"mp4","vcodec":"h264","s":"320x180","fps":15,"vb":500000,
+      {"video_transcode",
+       R"({"f":"mp4","vcodec":"h264","s":"320x180","fps":15,"vb":500000,
                              "acodec":"aac","ab":96000})",
        {"-c:v libx264", "-vf scale=320:180,setsar=1,fps=15", "-pix_fmt yuv420p", "-b:v 500000",
         "-c:a aac", "-b:a 96000", "-f mp4 -movflags +faststart /o/out"}},
-      {"video_transcode", R"({"f":"mp4","vcodec":"h265","crf":28})",
-       {"-c:v libx265", "-crf 28", "-tag:v hvc1"}, {"-vf"}},
-      {"video_transcode", R"({"f":"webm","vcodec":"vp9","crf":30,"acodec":"opus"})",
+      {"video_transcode",
+       R"({"f":"mp4","vcodec":"h265","crf":28})",
+       {"-c:v libx265", "-crf 28", "-tag:v hvc1"},
+       {"-vf"}},
+      {"video_transcode",
+       R"({"f":"webm","vcodec":"vp9","crf":30,"acodec":"opus"})",
        {"-c:v libvpx-vp9", "-crf 30 -b:v 0", "-c:a libopus", "-ar 48000", "-f webm"}},
-      {"video_transcode", R"({"f":"mp4","vcodec":"h264","s":"320x320","scaletype":"crop"})",
+      {"video_transcode",
+       R"({"f":"mp4","vcodec":"h264","s":"320x320","scaletype":"crop"})",
        {"scale=320:320:force_original_aspect_ratio=increase,crop=320:320"}},
-      {"video_transcode", R"({"f":"mp4","vcodec":"h264","s":"320x320","scaletype":"fill"})",
+      {"video_transcode",
+       R"({"f":"mp4","vcodec":"h264","s":"320x320","scaletype":"fill"})",
        {"force_original_aspect_ratio=decrease,pad=320:320:(ow-iw)/2:(oh-ih)/2"}},
-      {"video_transcode", R"({"f":"mp4","vcodec":"h264","s":"320x320","scaletype":"fit"})",
-       {"force_original_aspect_ratio=decrease:force_divisible_by=2"}, {"pad="}},
+      {"video_transcode",
+       R"({"f":"mp4","vcodec":"h264","s":"320x320","scaletype":"fit"})",
+       {"force_original_aspect_ratio=decrease:force_divisible_by=2"},
+       {"pad="}},
       // Only-lower options compare with the source (640x360, 25 fps, 1 Mbps).
       {"video_transcode",
        R"({"f":"mp4","vcodec":"h264","s":"1280x720","sopt":1,"fps":30,"fpsopt":1,"vb":2000000,"vbopt":1})",
-       {"-c:v libx264"}, {"scale=", "fps=", "-b:v"}},
-      {"video_transcode", R"({"f":"mp4","ss":1500,"t":2000})",
+       {"-c:v libx264"},
+       {"scale=", "fps=", "-b:v"}},
+      {"video_transcode",
+       R"({"f":"mp4","ss":1500,"t":2000})",
        {"-ss 1.500 -i file:/in/src.mp4 -t 2.000", "-c:v copy"}},
       {"video_transcode", R"({"f":"mp4","vn":1})", {"-vn", "-c:a copy"}, {"-c:v"}},
       {"video_transcode", R"({"f":"mp4","an":1,"sn":1})", {"-c:v copy", "-an", "-sn"}, {"-c:a"}},
       {"video_transcode", R"({"f":"mp3"})", {"-vn", "-c:a libmp3lame", "-f mp3"}},
       {"video_transcode", R"({"f":"aac"})", {"-vn", "-c:a copy", "-f adts"}},
-      {"video_transcode", R"({"f":"mkv","ar":22050,"ac":1})",
-       {"-c:v copy", "-ar 22050", "-ac 1"}, {"-c:a"}},
-      {"video_transcode", R"({"f":"mp4","vcodec":"h264","pixfmt":"yuv444p","arotate":0})",
+      {"video_transcode",
+       R"({"f":"mkv","ar":22050,"ac":1})",
+       {"-c:v copy", "-ar 22050", "-ac 1"},
+       {"-c:a"}},
+      {"video_transcode",
+       R"({"f":"mp4","vcodec":"h264","pixfmt":"yuv444p","arotate":0})",
        {"-noautorotate -i", "-pix_fmt yuv444p"}},
       {"video_transcode", R"({"f":"mp4","vcodec":"h264","videoslim":1})", {"-crf 28"}},
       {"video_transcode", R"({"f":"mp4","acodec":"pcm"})", {"-c:a pcm_s16le"}},
@@ -117,38 +130,48 @@ TEST_CASE("ffmpeg args: video_convert") {
 
 TEST_CASE("ffmpeg args: snapshot, animation, snapshots, sprite") {
   const Case cases[] = {
-      {"video_snapshot", R"({"t":2000,"f":"png","w":320})",
+      {"video_snapshot",
+       R"({"t":2000,"f":"png","w":320})",
        {"-ss 2.000 -i", "-vf scale=320:-1", "-frames:v 1", "-c:v png", "-update 1"},
        {"-noaccurate_seek"}},
-      {"video_snapshot", R"({"t":2000,"f":"jpg","m":"fast","h":90})",
+      {"video_snapshot",
+       R"({"t":2000,"f":"jpg","m":"fast","h":90})",
        {"-ss 2.000 -noaccurate_seek -i", "scale=-1:90"}},
       {"video_snapshot", R"({"t":2000,"f":"jpg","w":100,"h":100})", {"scale=100:100,setsar=1"}},
       // Past the end (the clip lasts 10 s): the last frame.
-      {"video_snapshot", R"({"t":60000,"f":"jpg"})", {"-sseof -3 -i", "-update 1"},
+      {"video_snapshot",
+       R"({"t":60000,"f":"jpg"})",
+       {"-sseof -3 -i", "-update 1"},
        {"-frames:v", "-ss "}},
-      {"video_snapshot", R"({"t":60000,"f":"jpg","m":"fast"})",
-       {"-sseof -3 -skip_frame nokey -i"}},
-      {"video_animation", R"({"f":"gif","inter":500,"num":8,"w":160})",
-       {"-vf fps=1000/500,scale=160:-1,split[a][b];[a]palettegen", "paletteuse",
-        "-frames:v 8", "-loop 0 -f gif"}},
-      {"video_animation", R"({"f":"gif","inter":500,"fps":10,"ss":1000,"t":3000})",
+      {"video_snapshot", R"({"t":60000,"f":"jpg","m":"fast"})", {"-sseof -3 -skip_frame nokey -i"}},
+      {"video_animation",
+       R"({"f":"gif","inter":500,"num":8,"w":160})",
+       {"-vf fps=1000/500,scale=160:-1,split[a][b];[a]palettegen", "paletteuse", "-frames:v 8",
+        "-loop 0 -f gif"}},
+      {"video_animation",
+       R"({"f":"gif","inter":500,"fps":10,"ss":1000,"t":3000})",
        {"-ss 1.000 -i file:/in/src.mp4 -t 3.000", "fps=1000/500,setpts=N/(10*TB)", "-r 10"}},
-      {"video_animation", R"({"f":"webp","fps":5,"w":100,"h":100,"scaletype":"crop"})",
+      {"video_animation",
+       R"({"f":"webp","fps":5,"w":100,"h":100,"scaletype":"crop"})",
        {"fps=5,scale=100:100:force_original_aspect_ratio=increase,crop=100:100",
         "-c:v libwebp_anim", "-f webp"},
        {"palettegen"}},
-      {"video_frames", R"({"f":"jpg","inter":1000,"num":5,"w":64,"h":64})",
+      {"video_frames",
+       R"({"f":"jpg","inter":1000,"num":5,"w":64,"h":64})",
        {"select='isnan(prev_selected_t)+gte(trunc(t/1)-trunc(prev_selected_t/1)\\,1)'",
         "scale=64:64,setsar=1", "-fps_mode vfr", "-frames:v 5", "-start_number 1"}},
       // num alone spreads the frames over the rest of the clip (10 s - 2 s = 8 s / 4).
-      {"video_frames", R"({"f":"png","num":4,"ss":2000,"pw":50})",
+      {"video_frames",
+       R"({"f":"png","num":4,"ss":2000,"pw":50})",
        {"-ss 2.000 -i", "trunc(t/2)", "scale=trunc(iw*50/100):-1", "-c:v png"}},
       {"video_frames", R"({"f":"jpg","m":"key"})", {"-skip_frame nokey -i", "pict_type"}},
       {"video_frames", R"({"f":"jpg","m":"dhash","thr":30})", {"gt(scene\\,0.3)"}},
-      {"video_sprite", R"({"f":"jpg","sw":160,"sh":90,"tw":5,"th":4,"num":20})",
-       {"*lt(selected_n\\,20)", "scale=160:90,setsar=1",
-        "tile=5x4:nb_frames=20:padding=2:margin=2", "-frames:v 1", "-update 1"}},
-      {"video_sprite", R"({"f":"png","inter":2000,"pad":0,"margin":0})",
+      {"video_sprite",
+       R"({"f":"jpg","sw":160,"sh":90,"tw":5,"th":4,"num":20})",
+       {"*lt(selected_n\\,20)", "scale=160:90,setsar=1", "tile=5x4:nb_frames=20:padding=2:margin=2",
+        "-frames:v 1", "-update 1"}},
+      {"video_sprite",
+       R"({"f":"png","inter":2000,"pad":0,"margin":0})",
        {"trunc(t/2)", "lt(selected_n\\,36)", "tile=6x6:nb_frames=36:padding=0:margin=0"}},
   };
   run_cases(cases);
@@ -156,23 +179,28 @@ TEST_CASE("ffmpeg args: snapshot, animation, snapshots, sprite") {
 
 TEST_CASE("ffmpeg args: audio_convert and hls") {
   const Case cases[] = {
-      {"audio_transcode", R"({"f":"mp3","ab":192000,"ar":48000,"ac":1,"ss":1000,"t":5000})",
+      {"audio_transcode",
+       R"({"f":"mp3","ab":192000,"ar":48000,"ac":1,"ss":1000,"t":5000})",
        {"-ss 1.000 -i file:/in/src.mp4 -t 5.000 -vn -sn -dn -c:a libmp3lame", "-b:a 192000",
         "-ar 48000", "-ac 1", "-f mp3"}},
       {"audio_transcode", R"({"f":"mp3","aq":100})", {"-q:a 0"}},
       {"audio_transcode", R"({"f":"oga","aq":50})", {"-c:a libvorbis", "-q:a 5", "-f ogg"}},
       {"audio_transcode", R"({"f":"aac","aq":50})", {"-c:a aac", "-b:a 176000", "-f adts"}},
-      {"audio_transcode", R"({"f":"flac","adepth":24})",
+      {"audio_transcode",
+       R"({"f":"flac","adepth":24})",
        {"-c:a flac", "-sample_fmt s32 -bits_per_raw_sample 24"}},
       {"audio_transcode", R"({"f":"flac","adepth":16})", {"-sample_fmt s16"}},
       {"audio_transcode", R"({"f":"opus"})", {"-c:a libopus", "-ar 48000", "-f opus"}},
       {"audio_transcode", R"({"f":"ac3","ab":192000,"abopt":1})", {"-c:a ac3"}, {"-b:a"}},
       {"audio_transcode", R"({"f":"amr"})", {"engine.unsupported"}},
-      {"hls_playlist", R"({"st":4000,"s":"320x180","vb":500000})",
-       {"-c:v libx264", "scale=320:180", "-b:v 500000", "-force_key_frames expr:gte(t,n_forced*4.000)",
-        "-c:a aac", "-f hls -hls_time 4.000 -hls_playlist_type vod -hls_list_size 0",
+      {"hls_playlist",
+       R"({"st":4000,"s":"320x180","vb":500000})",
+       {"-c:v libx264", "scale=320:180", "-b:v 500000",
+        "-force_key_frames expr:gte(t,n_forced*4.000)", "-c:a aac",
+        "-f hls -hls_time 4.000 -hls_playlist_type vod -hls_list_size 0",
         "-hls_segment_filename /o/out_%d.ts /o/out"}},
-      {"hls_playlist", R"({"vcodec":"h265","an":1,"ss":1000,"t":5000})",
+      {"hls_playlist",
+       R"({"vcodec":"h265","an":1,"ss":1000,"t":5000})",
        {"-ss 1.000 -i file:/in/src.mp4 -t 5.000", "-c:v libx265", "-an", "-hls_time 10.000"},
        {"hvc1", "-c:a"}},
   };
@@ -185,9 +213,9 @@ TEST_CASE("ffmpeg args: concat in playing order with one filter graph") {
                         {"key":"a.mp4","position":"pre"}],"f":"mp4","vcodec":"h264","acodec":"aac"})");
   auto order = omm::local::concat_order(op);
   REQUIRE(order.size() == 3);
-  CHECK(order[0].input == 1);  // pre a.mp4
+  CHECK(order[0].input == 1);   // pre a.mp4
   CHECK(order[1].input == -1);  // the source
-  CHECK(order[2].input == 0);  // sur b.mp4
+  CHECK(order[2].input == 0);   // sur b.mp4
   CHECK(order[2].ss == 500);
   CHECK(order[2].t == 3000);
 
@@ -218,7 +246,8 @@ TEST_CASE("ffmpeg args: concat in playing order with one filter graph") {
   CHECK(omm::local::expected_output_seconds(op, req.inputs) == doctest::Approx(23.0));
 
   // align picks the baseline in playing order; s and fps override it.
-  auto aligned = tool_op("media_concat", R"({"kind":"video","inputs":[{"key":"a.mp4","position":"pre"}],
+  auto aligned =
+      tool_op("media_concat", R"({"kind":"video","inputs":[{"key":"a.mp4","position":"pre"}],
       "f":"mp4","vcodec":"h264","acodec":"aac","align":0,"fps":30})");
   req.inputs.pop_back();
   argv = omm::local::ffmpeg_args(aligned, req);

@@ -3,12 +3,12 @@
 #include "local/ffmpeg_runner.h"
 
 #include <dirent.h>
+#include <doctest/doctest.h>
+#include <signal.h>
 
 #include <atomic>
 #include <fstream>
 #include <thread>
-
-#include <doctest/doctest.h>
 
 #include "ffmpeg_test_util.h"
 #include "local/ffmpeg_args.h"
@@ -142,8 +142,8 @@ TEST_CASE_FIXTURE(Fixture, "ffmpeg runner: animation, snapshots and sprite") {
   CHECK((*stream_of(p, "video"))["height"] == 60);
   CHECK((*stream_of(p, "video"))["nb_read_frames"] == "4");
 
-  auto frames = run("video_frames", R"({"f":"jpg","inter":250,"num":3,"w":80,"h":60})",
-                    dir / "frames/f");
+  auto frames =
+      run("video_frames", R"({"f":"jpg","inter":250,"num":3,"w":80,"h":60})", dir / "frames/f");
   REQUIRE_MESSAGE(frames.ok(), frames.status().to_string());
   REQUIRE(frames->files.size() == 3);
   for (int n = 1; n <= 3; ++n) {
@@ -162,9 +162,9 @@ TEST_CASE_FIXTURE(Fixture, "ffmpeg runner: animation, snapshots and sprite") {
   CHECK(spread->files.size() == 4);
 
   // 3x2 tiles of 48x36, pad 2, margin 2: 2*2 + 3*48 + 2*2 = 152 by 2*2 + 2*36 + 1*2 = 78.
-  auto sprite = run("video_sprite",
-                    R"({"f":"jpg","sw":48,"sh":36,"tw":3,"th":2,"num":6,"pad":2,"margin":2})",
-                    dir / "sprite.jpg");
+  auto sprite =
+      run("video_sprite", R"({"f":"jpg","sw":48,"sh":36,"tw":3,"th":2,"num":6,"pad":2,"margin":2})",
+          dir / "sprite.jpg");
   REQUIRE_MESSAGE(sprite.ok(), sprite.status().to_string());
   p = ffprobe(dir / "sprite.jpg");
   CHECK((*stream_of(p, "video"))["width"] == 152);
@@ -272,9 +272,11 @@ TEST_CASE_FIXTURE(Fixture, "ffmpeg runner: media info in OSS's shape") {
   REQUIRE_MESSAGE(r.ok(), r.status().to_string());
   const auto& info = r->data;
   CHECK(info["Format"]["FormatName"] == "mov,mp4,m4a,3gp,3g2,mj2");
-  CHECK(std::stod(info["Format"]["Duration"].get<std::string>()) == doctest::Approx(1.0).epsilon(0.1));
+  CHECK(std::stod(info["Format"]["Duration"].get<std::string>()) ==
+        doctest::Approx(1.0).epsilon(0.1));
   CHECK(info["Format"]["NumberOfStreams"] == 2);
-  CHECK(std::stoll(info["Format"]["Size"].get<std::string>()) == static_cast<long long>(fs::file_size(clip)));
+  CHECK(std::stoll(info["Format"]["Size"].get<std::string>()) ==
+        static_cast<long long>(fs::file_size(clip)));
   const auto& v = info["Streams"]["VideoStream"].at(0);
   CHECK(v["Index"] == 0);
   CHECK(v["CodecName"] == "h264");
@@ -338,15 +340,15 @@ TEST_CASE_FIXTURE(Fixture, "ffmpeg runner: unreadable inputs are engine.decode")
   std::ofstream(dir / "text.mp4") << "this is not a video\n";
   for (const char* name : {"empty.mp4", "text.mp4", "missing.mp4"}) {
     CAPTURE(name);
-    MediaJob job{tool_op("video_snapshot", R"({"t":0,"f":"jpg"})"), dir / name, name, {},
-                 dir / "x.jpg"};
+    MediaJob job{
+        tool_op("video_snapshot", R"({"t":0,"f":"jpg"})"), dir / name, name, {}, dir / "x.jpg"};
     auto r = FfmpegRunner().run(job);
     CHECK(r.status().id() == "engine.decode");
     CHECK(r.status().message().find(name) == 0);
   }
   CHECK_FALSE(fs::exists(dir / "x.jpg"));
-  MediaJob missing_program{tool_op("video_snapshot", R"({"t":0,"f":"jpg"})"), clip, "in.mp4", {},
-                           dir / "x.jpg"};
+  MediaJob missing_program{
+      tool_op("video_snapshot", R"({"t":0,"f":"jpg"})"), clip, "in.mp4", {}, dir / "x.jpg"};
   auto r = FfmpegRunner(FfmpegConfig{.ffprobe = "/nonexistent/ffprobe"}).run(missing_program);
   CHECK(r.status().id() == "engine.spawn");
 }
@@ -356,11 +358,14 @@ TEST_CASE_FIXTURE(Fixture, "ffmpeg runner: unreadable inputs are engine.decode")
 TEST_CASE("ffmpeg runner: time limit and cancellation end a long job without leftovers") {
   ScratchDir dir;
   omm::local::test::run_tool({"ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-y",
-                              "-f", "lavfi", "-i", "color=c=black:s=64x64:r=1/600:d=36000",
-                              "-c:v", "libx264", "-pix_fmt", "yuv420p", dir / "long.mp4"});
+                              "-f", "lavfi", "-i", "color=c=black:s=64x64:r=1/600:d=36000", "-c:v",
+                              "libx264", "-pix_fmt", "yuv420p", dir / "long.mp4"});
   const std::string out = dir / "out/long.mp4";
   MediaJob job{tool_op("video_transcode", R"({"f":"mp4","vcodec":"h264","fps":25})"),
-               dir / "long.mp4", "long.mp4", {}, out};
+               dir / "long.mp4",
+               "long.mp4",
+               {},
+               out};
 
   FfmpegConfig limited;
   limited.time_limit = std::chrono::milliseconds(1500);
@@ -375,11 +380,15 @@ TEST_CASE("ffmpeg runner: time limit and cancellation end a long job without lef
   CancelToken token;
   std::atomic<double> seen{-1};
   std::thread canceller([&] {
-    while (seen.load() <= 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (seen.load() <= 0 && std::chrono::steady_clock::now() < give_up) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
     CHECK(processes_mentioning(dir.path()) == 1);
     token.cancel();
   });
-  r = FfmpegRunner().run(job, [&](double f) { seen = std::max(seen.load(), f); }, &token);
+  r = FfmpegRunner().run(
+      job, [&](double f) { seen = std::max(seen.load(), f); }, &token);
   canceller.join();
   CHECK(r.status().id() == "cancelled");
   CHECK(seen.load() > 0);
@@ -391,4 +400,55 @@ TEST_CASE("ffmpeg runner: time limit and cancellation end a long job without lef
   // A token cancelled beforehand stops the job before anything runs.
   r = FfmpegRunner().run(job, {}, &token);
   CHECK(r.status().id() == "cancelled");
+}
+
+TEST_CASE("child process: lines, stderr tail, exit status, deadline and kill") {
+  using omm::local::ChildProcess;
+  auto sh = [](const char* script) {
+    auto c = ChildProcess::spawn({"sh", "-c", script});
+    REQUIRE(c.ok());
+    return std::move(*c);
+  };
+  std::vector<std::string> lines;
+  auto c = sh("printf 'a\\nb\\r\\nlast'; echo oops >&2; echo 'final words' >&2; exit 3");
+  auto exit = c->wait([&](std::string_view l) { lines.emplace_back(l); });
+  CHECK(lines == std::vector<std::string>{"a", "b", "last"});
+  CHECK(exit.exited);
+  CHECK(exit.code == 3);
+  CHECK_FALSE(exit.success());
+  CHECK(c->stderr_summary() == "oops; final words");
+
+  // stdin is /dev/null: a reader sees end of input at once.
+  c = sh("cat; exit 0");
+  CHECK(c->wait({}).success());
+
+  // Only the tail of a long stderr is kept.
+  auto big = ChildProcess::spawn(
+      {"sh", "-c", "head -c 100000 /dev/zero | tr '\\0' x >&2; echo >&2; echo end >&2"},
+      omm::local::ChildOptions{.stderr_tail_bytes = 1000});
+  REQUIRE(big.ok());
+  CHECK((*big)->wait({}).success());
+  CHECK((*big)->stderr_tail().size() == 1000);
+  CHECK((*big)->stderr_summary(1) == "end");
+
+  auto start = std::chrono::steady_clock::now();
+  c = sh("sleep 30 & sleep 30; wait");
+  exit = c->wait({}, ChildProcess::Clock::now() + std::chrono::milliseconds(200));
+  CHECK(exit.timed_out);
+  CHECK(exit.signal == SIGKILL);
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(5));
+
+  c = sh("sleep 30");
+  std::thread killer([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    c->kill();
+  });
+  exit = c->wait({});
+  killer.join();
+  CHECK(exit.killed);
+  CHECK_FALSE(exit.timed_out);
+  c->kill();  // after reaping: a no-op
+
+  auto missing = ChildProcess::spawn({"/nonexistent/program"});
+  CHECK(missing.status().id() == "engine.spawn");
 }

@@ -3,15 +3,14 @@
 // (independently of media_probe).
 #pragma once
 
+#include <doctest/doctest.h>
 #include <stdlib.h>
 
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <doctest/doctest.h>
-#include <nlohmann/json.hpp>
 
 #include "core/plan_from_tool.h"
 #include "local/child_process.h"
@@ -87,10 +86,18 @@ inline double duration_of(const nlohmann::json& probe) {
 
 // A 1 s clip: testsrc2 160x120 at 10 fps (h264) with a 440 Hz sine (aac, 44.1 kHz mono).
 inline void make_clip(const std::string& path, std::string_view size = "160x120") {
-  run_tool({"ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
-            "testsrc2=size=" + std::string(size) + ":rate=10:duration=1", "-f", "lavfi", "-i",
-            "sine=frequency=440:duration=1", "-c:v", "libx264", "-pix_fmt", "yuv420p", "-g", "5",
-            "-c:a", "aac", "-shortest", path});
+  run_tool({"ffmpeg",       "-nostdin",
+            "-hide_banner", "-loglevel",
+            "error",        "-y",
+            "-f",           "lavfi",
+            "-i",           "testsrc2=size=" + std::string(size) + ":rate=10:duration=1",
+            "-f",           "lavfi",
+            "-i",           "sine=frequency=440:duration=1",
+            "-c:v",         "libx264",
+            "-pix_fmt",     "yuv420p",
+            "-g",           "5",
+            "-c:a",         "aac",
+            "-shortest",    path});
 }
 
 }  // namespace omm::local::test
