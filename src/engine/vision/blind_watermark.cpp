@@ -48,7 +48,8 @@ Result<Encoder> encoder_for(const std::string& format) {
 
 Status write_file(const std::string& path, const std::vector<unsigned char>& bytes) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  out.write(reinterpret_cast<const char*>(bytes.data()),
+            static_cast<std::streamsize>(bytes.size()));
   out.close();
   if (!out) return Status::error("engine.encode", "cannot write the output file");
   return Status::ok();

@@ -18,7 +18,7 @@ struct CoefficientPair {
 constexpr CoefficientPair kPairs[] = {{1, 2, 2, 1}, {0, 2, 2, 0}};
 constexpr int kPairsPerBlock = static_cast<int>(std::size(kPairs));
 constexpr int kDomains[] = {64, 128, 256, 512};
-constexpr size_t kMinRepeats = 4;   // embed: each bit at least this often
+constexpr size_t kMinRepeats = 4;      // embed: each bit at least this often
 constexpr size_t kMinRepeatsRead = 3;  // extract: frame lengths tried
 constexpr int kEmbedPasses = 4;
 constexpr float kSoftScale = 8.0f;  // soft vote = clamp(margin / kSoftScale, -1, 1)
@@ -88,7 +88,8 @@ std::vector<float> slot_margins(const cv::Mat& domain) {
       cv::dct(domain(cv::Rect(bx * kBlock, by * kBlock, kBlock, kBlock)), c);
       for (int p = 0; p < kPairsPerBlock; ++p) {
         margins[(static_cast<size_t>(by) * blocks + bx) * kPairsPerBlock + p] =
-            std::abs(c.at<float>(kPairs[p].a_row, kPairs[p].a_col)) - std::abs(c.at<float>(kPairs[p].b_row, kPairs[p].b_col));
+            std::abs(c.at<float>(kPairs[p].a_row, kPairs[p].a_col)) -
+            std::abs(c.at<float>(kPairs[p].b_row, kPairs[p].b_col));
       }
     }
   }
@@ -201,8 +202,8 @@ std::optional<std::string> extract(const cv::Mat& bgr, std::string_view key) {
       float v = std::clamp(margins[slot] / kSoftScale, -1.0f, 1.0f);
       votes[i] = layout.flip[slot] ? -v : v;
     }
-    size_t max_bytes = std::min(kMaxContentBytes + kFrameOverheadBytes,
-                                votes.size() / (8 * kMinRepeatsRead));
+    size_t max_bytes =
+        std::min(kMaxContentBytes + kFrameOverheadBytes, votes.size() / (8 * kMinRepeatsRead));
     for (size_t bytes = kFrameOverheadBytes + 1; bytes <= max_bytes; ++bytes) {
       size_t length = bytes * 8;
       // Cheap check first: the 16-bit length field must name this length.

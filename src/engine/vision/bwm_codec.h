@@ -6,8 +6,9 @@
 //    side (survives halving the image), or a larger one (≤ 1.1 × the shorter side) when the text
 //    needs more room; the extractor tries every N.
 //  - The domain is cut into 4×4 blocks; each block carries kPairsPerBlock bits, one per pair of
-//    mid/low-frequency DCT coefficients (a, b): bit 1 ⇔ |a| − |b| ≥ amplitude, bit 0 ⇔ ≤ −amplitude.
-//    The order of two AC magnitudes does not move with brightness or contrast changes.
+//    mid/low-frequency DCT coefficients (a, b): bit 1 ⇔ |a| − |b| ≥ amplitude,
+//    bit 0 ⇔ |a| − |b| ≤ −amplitude. The order of two AC magnitudes does not move with
+//    brightness or contrast changes.
 //  - Slots (block × pair) are shuffled and each slot's bit is XOR-ed with a key-seeded bit; the
 //    frame is repeated over all slots (slot i of the shuffled order carries bit i mod L).
 //  - Embedding changes the domain, upsamples the difference to the image size and adds it

@@ -39,7 +39,8 @@ std::optional<std::string> decode_payload(const std::vector<float>& soft_bits) {
   auto byte = [&frame](size_t i) { return static_cast<unsigned char>(frame[i]); };
   size_t length = (byte(0) << 8) | byte(1);
   if (length != frame.size() - kFrameOverheadBytes) return std::nullopt;
-  std::uint16_t crc = static_cast<std::uint16_t>((byte(frame.size() - 2) << 8) | byte(frame.size() - 1));
+  std::uint16_t crc =
+      static_cast<std::uint16_t>((byte(frame.size() - 2) << 8) | byte(frame.size() - 1));
   if (crc16(std::string_view(frame).substr(0, frame.size() - 2)) != crc) return std::nullopt;
   return frame.substr(2, length);
 }

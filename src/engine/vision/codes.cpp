@@ -44,7 +44,7 @@ Result<nlohmann::json> detect_codes(const cv::Mat& bgr) {
       zbar_image_scanner_create(), &zbar_image_scanner_destroy);
   zbar_image_scanner_set_config(scanner.get(), ZBAR_NONE, ZBAR_CFG_ENABLE, 1);
   std::unique_ptr<zbar_image_t, void (*)(zbar_image_t*)> image(zbar_image_create(),
-                                                              &zbar_image_destroy);
+                                                               &zbar_image_destroy);
   zbar_image_set_format(image.get(), zbar_fourcc('Y', '8', '0', '0'));
   zbar_image_set_size(image.get(), gray.cols, gray.rows);
   zbar_image_set_data(image.get(), gray.data, gray.total(), nullptr);  // gray outlives image

@@ -21,7 +21,8 @@ Status decode_error(const std::string& why) { return Status::error("engine.decod
 // A file read at explicit offsets; short reads leave `out` smaller than asked.
 class HeaderReader {
  public:
-  explicit HeaderReader(const std::string& path) : f_(std::fopen(path.c_str(), "rb"), &std::fclose) {
+  explicit HeaderReader(const std::string& path)
+      : f_(std::fopen(path.c_str(), "rb"), &std::fclose) {
     if (f_ && std::fseek(f_.get(), 0, SEEK_END) == 0) size_ = std::ftell(f_.get());
   }
   bool is_open() const { return f_ != nullptr; }
@@ -153,8 +154,8 @@ Result<ImageHeader> read_header(const std::string& path) {
   } else if (b.size() >= 2 && b[0] == 'B' && b[1] == 'M') {
     h.format = "bmp";
     ok = parse_bmp(b, &h);
-  } else if (b.size() >= 8 && (std::memcmp(b.data(), "II*\0", 4) == 0 ||
-                               std::memcmp(b.data(), "MM\0*", 4) == 0)) {
+  } else if (b.size() >= 8 &&
+             (std::memcmp(b.data(), "II*\0", 4) == 0 || std::memcmp(b.data(), "MM\0*", 4) == 0)) {
     h.format = "tiff";
     ok = parse_tiff(r, b, &h);
   } else {
@@ -201,12 +202,9 @@ Result<DecodedImage> load_image(const std::string& path, std::uint64_t max_pixel
 }
 
 nlohmann::json image_metadata(const ImageHeader& header, const cv::Mat& pixels) {
-  return {{"width", pixels.cols},
-          {"height", pixels.rows},
-          {"format", header.format},
-          {"size", header.file_size},
-          {"bands", pixels.channels()},
-          {"has_alpha", pixels.channels() == 4}};
+  return {{"width", pixels.cols},       {"height", pixels.rows},
+          {"format", header.format},    {"size", header.file_size},
+          {"bands", pixels.channels()}, {"has_alpha", pixels.channels() == 4}};
 }
 
 }  // namespace omm::engine::vision

@@ -43,8 +43,9 @@ double sharpness_part(const cv::Mat& gray) {
 
 double exposure_part(const cv::Mat& gray) {
   double mean = cv::mean(gray)[0];
-  double clipped = static_cast<double>(cv::countNonZero(gray <= 2) + cv::countNonZero(gray >= 253)) /
-                   static_cast<double>(gray.total());
+  double clipped =
+      static_cast<double>(cv::countNonZero(gray <= 2) + cv::countNonZero(gray >= 253)) /
+      static_cast<double>(gray.total());
   double level = std::clamp(1.0 - std::max(0.0, std::abs(mean - 128.0) - 40.0) / 88.0, 0.0, 1.0);
   return level * std::clamp(1.0 - 2.0 * clipped, 0.0, 1.0);
 }
