@@ -141,13 +141,16 @@ json embed(Worker& w, const std::string& in, const std::string& out, const std::
 }
 
 json extract(Worker& w, const std::string& in, const std::string& key = "test-key") {
-  return w.call({{"input", in},
-                 {"output", ""},
-                 {"operations", op("blindwatermark-extract", {{{"name", "s"}, {"value", "medium"}}})},
-                 {"options", {{"watermark_key", key}}}});
+  return w.call(
+      {{"input", in},
+       {"output", ""},
+       {"operations", op("blindwatermark-extract", {{{"name", "s"}, {"value", "medium"}}})},
+       {"options", {{"watermark_key", key}}}});
 }
 
-std::string error_id(const json& r) { return r.value("ok", true) ? "" : r["error"]["id"].get<std::string>(); }
+std::string error_id(const json& r) {
+  return r.value("ok", true) ? "" : r["error"]["id"].get<std::string>();
+}
 
 }  // namespace
 
@@ -165,6 +168,13 @@ TEST_CASE("vision engine: codes reads a generated QR code") {
   CHECK(code["Boundary"]["Left"].get<int>() >= 28);
   CHECK(code["Boundary"]["Width"].get<int>() > 100);
   CHECK(r["metadata"]["format"] == "png");
+
+  fixture({"ean13", "5901234123457", t / "ean.png"});
+  json ean = detect(w, "codes", t / "ean.png");
+  REQUIRE(ean["ok"] == true);
+  REQUIRE(ean["data"]["Codes"].size() == 1);
+  CHECK(ean["data"]["Codes"][0]["Content"] == "5901234123457");
+  CHECK(ean["data"]["Codes"][0]["Type"] == "EAN-13");
 
   json none = detect(w, "codes", t / "scene.png");
   REQUIRE(none["ok"] == true);
@@ -193,6 +203,21 @@ TEST_CASE("vision engine: faces and bodies answer in IMM's shape") {
       CHECK(hit["Confidence"].get<double>() <= 1.0);
     }
   }
+}
+
+TEST_CASE("vision engine: faces finds the face model and places its box") {
+  TempDir t;
+  fixture({"face", t / "face.png"});
+  Worker w;
+  json r = detect(w, "faces", t / "face.png");
+  REQUIRE(r["ok"] == true);
+  REQUIRE(r["data"]["Faces"].size() == 1);
+  const json& b = r["data"]["Faces"][0]["Boundary"];
+  int cx = b["Left"].get<int>() + b["Width"].get<int>() / 2;
+  int cy = b["Top"].get<int>() + b["Height"].get<int>() / 2;
+  CHECK(std::abs(cx - 160) < 20);  // the model's eyes-to-mouth centre is (160, 125)
+  CHECK(std::abs(cy - 125) < 25);
+  CHECK(b["Width"].get<int>() > 80);
 }
 
 TEST_CASE("vision engine: score ranks a sharp image above its blurred copy") {
@@ -317,10 +342,8 @@ TEST_CASE("vision engine: pixel limit, bad input and unknown operations") {
     const char* op;
     const char* id;
   } cases[] = {
-      {"garbage.jpg", "faces", "engine.decode"},
-      {"truncated.png", "codes", "engine.decode"},
-      {"header-only.jpg", "score", "engine.decode"},
-      {"missing.png", "bodies", "engine.decode"},
+      {"garbage.jpg", "faces", "engine.decode"},     {"truncated.png", "codes", "engine.decode"},
+      {"header-only.jpg", "score", "engine.decode"}, {"missing.png", "bodies", "engine.decode"},
       {"in.png", "resize", "engine.unsupported"},
   };
   for (const auto& c : cases) {
