@@ -319,6 +319,9 @@ TEST_CASE("vision engine: pixel limit, bad input and unknown operations") {
   TempDir t;
   fixture({"scene", "14", "320", "240", t / "in.jpg"});
   fixture({"scene", "14", "320", "240", t / "in.png"});
+  for (const char* ext : {"webp", "bmp", "tiff"}) {
+    fixture({"scene", "14", "320", "240", t / (std::string("in.") + ext)});
+  }
   std::ofstream(t / "garbage.jpg") << "not an image at all";
   {
     std::ifstream png(t / "in.png", std::ios::binary);
@@ -329,7 +332,8 @@ TEST_CASE("vision engine: pixel limit, bad input and unknown operations") {
     std::ofstream(t / "header-only.jpg", std::ios::binary) << jbytes.substr(0, 20);
   }
   Worker limited({"--max-pixels", "70000"});
-  for (const char* name : {"in.jpg", "in.png"}) {
+  for (const char* name : {"in.jpg", "in.png", "in.webp", "in.bmp", "in.tiff"}) {
+    CAPTURE(name);
     json r = detect(limited, "faces", t / name);
     CHECK(error_id(r) == "engine.limit.pixels");
     CHECK(r["error"]["message"].get<std::string>().find("320x240") != std::string::npos);
@@ -337,6 +341,12 @@ TEST_CASE("vision engine: pixel limit, bad input and unknown operations") {
   CHECK(error_id(extract(limited, t / "in.png")) == "engine.limit.pixels");
 
   Worker w;
+  for (const char* name : {"in.jpg", "in.png", "in.webp", "in.bmp", "in.tiff"}) {
+    CAPTURE(name);
+    json r = detect(w, "score", t / name);
+    CHECK(r["ok"] == true);
+    CHECK(r["metadata"]["width"] == 320);
+  }
   struct Case {
     const char* input;
     const char* op;
