@@ -8,10 +8,12 @@
 #include <cstdio>
 #include <filesystem>
 #include <random>
+#include <atomic>
 #include <thread>
 
 #include "core/render.h"
 #include "local/engine_pool.h"
+#include "local/ffmpeg_runner.h"
 
 namespace omm::local {
 
@@ -209,8 +211,134 @@ Result<json> LocalExecutor::run(const core::Plan& plan, const RunContext& contex
   if (plan.tool == "image_detect" || plan.tool == "image_watermark_extract") {
     return run_engine_job(plan, kVisionEngine, context);
   }
+  static const char* kMediaTools[] = {"media_info",   "video_snapshot",  "video_transcode",
+                                      "video_frames", "video_sprite",    "video_animation",
+                                      "media_concat", "audio_transcode", "hls_playlist"};
+  for (const char* t : kMediaTools) {
+    if (plan.tool == t) return run_media(plan, context);
+  }
   return Status::error(fmt::format("unsupported_on_backend.{}", plan.tool),
                        fmt::format("{} does not run on the local backend in this build yet", plan.tool));
+}
+
+std::string LocalExecutor::key_of(const std::string& path) const {
+  std::string root = store_.root() + "/";
+  return path.rfind(root, 0) == 0 ? path.substr(root.size()) : path;
+}
+
+Result<json> LocalExecutor::run_media(const core::Plan& plan, const RunContext& context) {
+  auto source = resolve_source(plan);
+  if (!source.ok()) return source.status();
+  std::string request_id = new_request_id();
+  MediaJob job;
+  job.op = plan.operations.front();
+  job.source = *source;
+  job.source_name = plan.source.value;
+  for (const auto& in : job.op.inputs) {
+    if (!store_.head(in.key).ok()) {
+      return Status::error("local.NoSuchKey", fmt::format("the concat input {} does not exist", in.key));
+    }
+    auto p = store_.path_for(in.key);
+    if (!p.ok()) return p.status();
+    job.inputs.push_back(*p);
+  }
+  std::string download_path;
+  if (plan.output.mode == core::OutputMode::kSave) {
+    auto p = store_.path_for(plan.output.target_key);
+    if (!p.ok()) return p.status();
+    job.output = *p;
+    if (!plan.output.path.empty()) {  // async save: also download here when done
+      auto d = resolve_download_path(plan.tool, plan.output.path);
+      if (!d.ok()) return d.status();
+      download_path = *d;
+    }
+  } else if (plan.output.mode == core::OutputMode::kDownload) {
+    auto d = resolve_download_path(plan.tool, plan.output.path);
+    if (!d.ok()) return d.status();
+    job.output = *d;
+  } else if (plan.output.mode == core::OutputMode::kUrl) {
+    std::string name = plan.tool == "hls_playlist" ? "playlist.m3u8" : "result." + extension_of(*source);
+    for (const auto& p : job.op.params) {
+      if (p.name() == std::string_view("f") && !p.is_int()) name = "result." + p.as_text();
+    }
+    job.output = (fs::path(store_.root()) / ".tmp" / "results" / request_id.substr(6) / name).string();
+  }
+  if (!job.output.empty()) {
+    std::error_code ec;
+    fs::create_directories(fs::path(job.output).parent_path(), ec);
+    if (ec) return io_error("cannot create " + fs::path(job.output).parent_path().string(), ec);
+  }
+  // Cancellation is polled by a watcher that kills the running child.
+  CancelToken token;
+  std::atomic<bool> done{false};
+  std::thread watcher;
+  if (context.cancelled) {
+    watcher = std::thread([&] {
+      while (!done.load()) {
+        if (context.cancelled()) {
+          token.cancel();
+          return;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      }
+    });
+  }
+  FfmpegRunner runner;
+  ProgressFn progress;
+  if (context.progress) {
+    progress = [&](double f) { context.progress(f, fmt::format("{:.0f}%", f * 100)); };
+  }
+  Result<MediaResult> r = runner.run(job, progress, &token);
+  done = true;
+  if (watcher.joinable()) watcher.join();
+  if (!r.ok()) return r.status();
+  json result{{"success", true}, {"backend", "local"}, {"operations", core::render_operations(plan)},
+              {"request_id", request_id}};
+  if (plan.output.mode == core::OutputMode::kNone) {
+    result["mode"] = "info";
+    result["data"] = r->data;
+    return result;
+  }
+  result["mode"] = std::string(core::to_string(plan.output.mode));
+  if (plan.category == core::Category::kAsync) {
+    // Async families run to completion within the call for now (no job journal yet).
+    result["status"] = "succeeded";
+  }
+  if (r->data.is_object() && r->data.contains("validation_warnings")) {
+    result["validation_warnings"] = r->data["validation_warnings"];
+  }
+  std::error_code ec;
+  std::uint64_t size = r->files.empty() ? 0 : static_cast<std::uint64_t>(fs::file_size(r->files.front(), ec));
+  if (plan.output.mode == core::OutputMode::kSave) {
+    result["target_key"] = plan.output.target_key;
+    if (plan.tool == "video_frames" || plan.tool == "hls_playlist") {
+      json keys = json::array();
+      for (const auto& f : r->files) keys.push_back(key_of(f));
+      result["generated_keys"] = keys;
+    }
+    if (!download_path.empty() && !r->files.empty()) {
+      std::string temp = (fs::path(download_path).parent_path() /
+                          (".omm-part-" + fs::path(download_path).filename().string())).string();
+      fs::create_directories(fs::path(download_path).parent_path(), ec);
+      fs::copy_file(r->files.front(), temp, fs::copy_options::overwrite_existing, ec);
+      if (!ec) fs::rename(temp, download_path, ec);
+      if (ec) {
+        std::remove(temp.c_str());
+        return io_error("cannot write " + download_path, ec);
+      }
+      result["path"] = download_path;
+    }
+  } else if (plan.output.mode == core::OutputMode::kDownload) {
+    result["path"] = r->files.empty() ? job.output : r->files.front();
+  } else {
+    result["url"] = "file://" + (r->files.empty() ? job.output : r->files.front());
+  }
+  result["size"] = size;
+  if (plan.output.mode != core::OutputMode::kUrl) result["metadata"] = r->metadata;
+  if (r->data.is_object() && !r->data.empty() && !r->data.contains("validation_warnings")) {
+    result["data"] = r->data;
+  }
+  return result;
 }
 
 Result<json> LocalExecutor::run_engine_job(const core::Plan& plan, const std::string& engine_name,
@@ -272,13 +400,17 @@ Result<json> LocalExecutor::run_engine_job(const core::Plan& plan, const std::st
   for (const auto& op : plan.operations) {
     if (op.spec->name != std::string_view("watermark")) continue;
     if (const core::Param* img = op.find("image")) {
-      auto p = store_.path_for(img->as_text());
-      if (!p.ok() || !store_.head(img->as_text()).ok()) {
+      // With preprocessing the value reads "<key>?x-oss-process=image/…": the key is before '?'.
+      const std::string& value = img->as_text();
+      std::string key = value.substr(0, value.find('?'));
+      auto p = store_.path_for(key);
+      if (!p.ok() || !store_.head(key).ok()) {
         cleanup();
         return Status::error("invalid_argument.watermark.image",
-                             fmt::format("the watermark image {} does not exist", img->as_text()));
+                             fmt::format("the watermark image {} does not exist", key));
       }
-      watermark_images[img->as_text()] = *p;
+      watermark_images[key] = *p;
+      watermark_images[value] = *p;
     }
   }
   std::string input = *source;

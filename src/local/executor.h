@@ -65,6 +65,8 @@ class LocalExecutor {
   Result<nlohmann::json> run_engine_job(const core::Plan& plan, const std::string& engine_name,
                                         const RunContext& context);
   Result<nlohmann::json> run_transfer(const core::Plan& plan);
+  Result<nlohmann::json> run_media(const core::Plan& plan, const RunContext& context);
+  std::string key_of(const std::string& path) const;  // a file under the root as a key
 
   LocalOptions options_;
   DirStore store_;
