@@ -1,6 +1,8 @@
 // oss-media-engine-image: the libvips worker. Runs one job per request line (docs/local-backend.md):
 // header check, decode (shrinking on load when the chain starts with a resize), the operations in
 // order, then the encoder; info and average-hue answer JSON in "data".
+#include <malloc.h>
+
 #include <string>
 
 #include "engine/image/image_engine.h"
@@ -144,6 +146,12 @@ Result<json> run_job(const json& request, const WorkerLimits& limits) {
 }  // namespace omm::engine::image
 
 int main(int argc, char** argv) {
+  // libvips starts fresh threads for every job and glibc gives new threads their own malloc
+  // arenas, each reserving 64 MiB of address space and keeping its freed pages: the worker's
+  // peak RSS grew job after job (a 5000x5000 JPEG -> 600 px resize: 43 MiB after one job, 66 MiB
+  // after ten) and the reservations counted against RLIMIT_AS (VmPeak 512 MiB instead of
+  // 187 MiB). A worker runs one job at a time with one libvips thread, so one arena is enough.
+  mallopt(M_ARENA_MAX, 1);
   const char* argv0 = argc > 0 ? argv[0] : "oss-media-engine-image";
   auto init = [argv0]() -> omm::Status {
     if (VIPS_INIT(argv0) != 0) {
