@@ -1,6 +1,7 @@
 #include "local/ffmpeg_runner.h"
 
 #include <spdlog/fmt/fmt.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <atomic>
@@ -95,6 +96,8 @@ struct RunContext {
 // Runs one ffmpeg command to completion.
 Status run_ffmpeg(const std::vector<std::string>& argv, RunContext& ctx) {
   if (ctx.cancel != nullptr && ctx.cancel->cancelled()) return cancelled_status();
+  // As a JSON array, so that the exact vector can be replayed (bench/local.mjs does).
+  spdlog::debug("ffmpeg argv: {}", nlohmann::json(argv).dump());
   auto child = ChildProcess::spawn(argv);
   if (!child.ok()) return child.status();
   ChildProcess& proc = **child;
