@@ -5,11 +5,16 @@
 //   raw_pipe_client cold --iterations N -- CMD ARGS...
 //       N times: spawn CMD, send initialize, wait for its result, send notifications/initialized
 //       and tools/list, wait for the tools/list result; the sample is spawn -> tools/list result.
-//       Then close stdin and reap the child.
+//       Then close stdin and reap the child; its CPU time (user + system, from wait4, including
+//       its exit) is reported as "cpu", which a busy machine disturbs less than the wall time.
 //   raw_pipe_client rtt --iterations N [--warmup W] --line NAME=TEMPLATE ... -- CMD ARGS...
 //       spawn CMD once, initialize, then for each --line: W untimed and N timed exchanges of
 //       TEMPLATE (with %ID% replaced by a fresh id; all lines are built before timing). Reports
 //       VmHWM (peak RSS) of CMD read from /proc before stdin is closed.
+//   raw_pipe_client run --iterations N -- CMD ARGS...
+//       N times: spawn CMD (stdin, stdout and stderr on /dev/null) and wait for it; the sample is
+//       spawn -> exit. Reports the largest ru_maxrss (peak RSS, from wait4) over the runs and
+//       fails if any run exits unsuccessfully. For timing command-line tools against the server.
 //
 // Output: one JSON object on stdout with per-series n, min, median, p90, p99, max, mean (µs).
 // A response is recognised by the substring "id":N followed by ',' or '}' (servers must write
@@ -18,6 +23,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -78,6 +84,11 @@ class Child {
   Child& operator=(const Child&) = delete;
 
   pid_t pid() const { return pid_; }
+  // User + system CPU time of the reaped child, µs (after finish()).
+  double cpu_us() const {
+    auto us = [](const timeval& t) { return static_cast<double>(t.tv_sec) * 1e6 + static_cast<double>(t.tv_usec); };
+    return us(usage_.ru_utime) + us(usage_.ru_stime);
+  }
 
   void send(const std::string& line) {
     const char* p = line.data();
@@ -137,7 +148,7 @@ class Child {
     to_ = -1;
     int status = 0;
     for (int i = 0; i < 500; ++i) {
-      if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      if (wait4(pid_, &status, WNOHANG, &usage_) == pid_) {
         pid_ = -1;
         break;
       }
@@ -145,7 +156,7 @@ class Child {
     }
     if (pid_ > 0) {
       kill(pid_, SIGKILL);
-      waitpid(pid_, &status, 0);
+      wait4(pid_, &status, 0, &usage_);
       pid_ = -1;
     }
     if (from_ >= 0) close(from_);
@@ -158,6 +169,7 @@ class Child {
   int from_ = -1;
   std::string buf_;
   std::size_t scan_ = 0;
+  rusage usage_{};
 };
 
 std::string initialize_line(std::int64_t id) {
@@ -204,6 +216,7 @@ std::string json_escape(const std::string& s) {
 int run_cold(int iterations, const std::vector<std::string>& cmd) {
   std::vector<double> init_us;
   std::vector<double> list_us;
+  std::vector<double> cpu_us;
   long hwm = -1;
   for (int i = 0; i < iterations; ++i) {
     std::int64_t t0 = now_ns();
@@ -217,11 +230,12 @@ int run_cold(int iterations, const std::vector<std::string>& cmd) {
     std::int64_t t2 = now_ns();
     hwm = std::max(hwm, c.vmhwm_kb());
     c.finish();
+    cpu_us.push_back(c.cpu_us());
     init_us.push_back(static_cast<double>(t1 - t0) / 1000.0);
     list_us.push_back(static_cast<double>(t2 - t0) / 1000.0);
   }
-  std::printf(R"({"mode":"cold","spawn_to_initialize":%s,"spawn_to_tools_list":%s,"vmhwm_kb":%ld})" "\n",
-              stats_json(init_us).c_str(), stats_json(list_us).c_str(), hwm);
+  std::printf(R"({"mode":"cold","spawn_to_initialize":%s,"spawn_to_tools_list":%s,"cpu":%s,"vmhwm_kb":%ld})" "\n",
+              stats_json(init_us).c_str(), stats_json(list_us).c_str(), stats_json(cpu_us).c_str(), hwm);
   return 0;
 }
 
@@ -262,10 +276,43 @@ int run_rtt(int iterations, int warmup, const std::vector<std::pair<std::string,
   return 0;
 }
 
+int run_cli(int iterations, const std::vector<std::string>& cmd) {
+  std::vector<char*> args;
+  for (const auto& a : cmd) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  std::vector<double> wall_us;
+  long maxrss_kb = -1;
+  for (int i = 0; i < iterations; ++i) {
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+    pid_t pid = -1;
+    std::int64_t t0 = now_ns();
+    int rc = posix_spawnp(&pid, args[0], &fa, nullptr, args.data(), environ);
+    posix_spawn_file_actions_destroy(&fa);
+    if (rc != 0) die("cannot spawn " + cmd[0] + ": " + std::strerror(rc));
+    int status = 0;
+    rusage ru{};
+    while (wait4(pid, &status, 0, &ru) < 0) {
+      if (errno != EINTR) die("wait4 failed");
+    }
+    std::int64_t t1 = now_ns();
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) die(cmd[0] + " failed");
+    wall_us.push_back(static_cast<double>(t1 - t0) / 1000.0);
+    maxrss_kb = std::max(maxrss_kb, ru.ru_maxrss);
+  }
+  std::printf(R"({"mode":"run","wall":%s,"maxrss_kb":%ld})" "\n", stats_json(wall_us).c_str(),
+              maxrss_kb);
+  return 0;
+}
+
 void usage() {
   std::fprintf(stderr,
                "usage: raw_pipe_client cold --iterations N -- CMD ARGS...\n"
-               "       raw_pipe_client rtt --iterations N [--warmup W] --line NAME=TEMPLATE ... -- CMD ARGS...\n");
+               "       raw_pipe_client rtt --iterations N [--warmup W] --line NAME=TEMPLATE ... -- CMD ARGS...\n"
+               "       raw_pipe_client run --iterations N -- CMD ARGS...\n");
   std::exit(2);
 }
 
@@ -301,6 +348,7 @@ int main(int argc, char** argv) {
   }
   if (cmd.empty() || iterations <= 0) usage();
   if (mode == "cold") return run_cold(iterations, cmd);
+  if (mode == "run") return run_cli(iterations, cmd);
   if (mode == "rtt" && !lines.empty()) return run_rtt(iterations, warmup, lines, cmd);
   usage();
 }

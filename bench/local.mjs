@@ -1,0 +1,371 @@
+// Local-backend benchmark (run through bench/local.sh; see bench/README.md). One server process
+// over stdio, driven with raw newline-delimited JSON-RPC (no client library), against the
+// command-line tools on the same files:
+//   - resize 5000x5000 JPEG -> 600 px: image_process (the first call, which starts the image
+//     worker, reported apart; then BENCH_RESIZE_N warm calls) vs `vipsthumbnail`; peak RSS =
+//     the worker's VmHWM + the server's VmHWM growth vs the CLI's ru_maxrss;
+//   - two concurrent image_process calls vs one: throughput ratio;
+//   - 10 s 1280x720 transcode: video_transcode vs `ffmpeg` with the argument vector the server
+//     ran (taken from its debug log), BENCH_TRANSCODE_N runs each;
+//   - cold start: spawn -> initialize -> tools/list (raw_pipe_client cold), as in bench.mjs.
+// Prints one table and writes bench/results/local.json.
+import { execFile, execFileSync, spawn } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const BENCH = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.dirname(BENCH);
+const RESULTS = path.join(BENCH, "results");
+const MEDIA = path.join(RESULTS, "local-media");
+const RAW = process.env.RAW_PIPE_CLIENT ?? path.join(RESULTS, "bin/raw_pipe_client");
+const BIN = path.resolve(process.env.OMM_BIN ?? path.join(ROOT, "build-bench/src/oss-media-mcp"));
+
+const env = (name, dflt) => Number(process.env[name] ?? dflt);
+const RESIZE_N = env("BENCH_RESIZE_N", 15);
+const PAIR_N = env("BENCH_PAIR_N", 8);
+const TRANSCODE_N = env("BENCH_TRANSCODE_N", 3);
+const COLD_N = env("BENCH_COLD_N", 20);
+const FOUNDATION_COLD_MS = 4.8; // bench/run.sh before the product tools were registered
+const QUALITY = 85; // image_process's JPEG default; vipsthumbnail is given the same
+
+// Goals of issue #4 (items 4 and 5).
+const GOALS = {
+  resize_wall: 0.8, // ratio to vipsthumbnail, at most
+  resize_rss: 1.2, // ratio to vipsthumbnail, at most
+  concurrency: 1.7, // throughput of two concurrent calls vs one, at least
+  transcode_wall: 1.05, // ratio to ffmpeg, at most
+  cold_start: 1.2, // ratio to the foundation's median, at most
+};
+
+const log = (s) => process.stderr.write(`bench-local: ${s}\n`);
+const median = (v) => {
+  const s = [...v].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const ms = (t0) => Number(process.hrtime.bigint() - t0) / 1e6;
+
+function sh(cmd, args) {
+  return execFileSync(cmd, args, { encoding: "utf8", maxBuffer: 16 << 20, stdio: ["ignore", "pipe", "pipe"] });
+}
+
+// --- media --------------------------------------------------------------------------------------
+
+function makeMedia() {
+  mkdirSync(MEDIA, { recursive: true });
+  const jpg = path.join(MEDIA, "in-5000.jpg");
+  const mp4 = path.join(MEDIA, "in-720p-10s.mp4");
+  if (!existsSync(jpg)) {
+    log("generating a 5000x5000 JPEG");
+    sh("ffmpeg", ["-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=5000x5000,noise=alls=12:allf=t",
+      "-frames:v", "1", "-q:v", "3", jpg]);
+  }
+  if (!existsSync(mp4)) {
+    log("generating a 10 s 1280x720 video");
+    sh("ffmpeg", ["-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=30:duration=10",
+      "-f", "lavfi", "-i", "sine=frequency=440:duration=10", "-c:v", "libx264", "-preset", "veryfast",
+      "-pix_fmt", "yuv420p", "-c:a", "aac", "-shortest", mp4]);
+  }
+  return { jpg, mp4 };
+}
+
+// Independent checks of outputs.
+const vipsSize = (file) => sh("vipsheader", ["-f", "width", file]).trim() + "x" + sh("vipsheader", ["-f", "height", file]).trim();
+function probe(file) {
+  const j = JSON.parse(sh("ffprobe", ["-v", "error", "-show_entries", "stream=codec_name,width,height:format=duration", "-of", "json", file]));
+  return { streams: j.streams.map((s) => s.codec_name + (s.width ? `:${s.width}x${s.height}` : "")).join(","), duration: Number(j.format.duration) };
+}
+
+// --- process figures ----------------------------------------------------------------------------
+
+function procStatus(pid) {
+  const out = {};
+  for (const line of readFileSync(`/proc/${pid}/status`, "utf8").split("\n")) {
+    const m = /^(Vm\w+|Name):\s+(\S+)/.exec(line);
+    if (m) out[m[1]] = m[1] === "Name" ? m[2] : Number(m[2]);
+  }
+  return out;
+}
+
+function childrenNamed(ppid, exeName) {
+  const found = [];
+  for (const d of readdirSync("/proc")) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, "utf8");
+      const ppidOf = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (ppidOf !== ppid) continue;
+      const argv0 = readFileSync(`/proc/${d}/cmdline`, "utf8").split("\0")[0];
+      if (path.basename(argv0) === exeName) found.push(Number(d));
+    } catch {
+      /* gone */
+    }
+  }
+  return found;
+}
+
+// --- a raw JSON-RPC session over the server's stdio ---------------------------------------------
+
+class RawSession {
+  constructor(argv, cwd) {
+    this.child = spawn(argv[0], argv.slice(1), { cwd, stdio: ["pipe", "pipe", "pipe"] });
+    this.pending = new Map();
+    this.nextId = 1;
+    this.stderr = "";
+    let buf = "";
+    this.child.stdout.setEncoding("utf8");
+    this.child.stdout.on("data", (chunk) => {
+      const t = process.hrtime.bigint();
+      buf += chunk;
+      let nl;
+      while ((nl = buf.indexOf("\n")) >= 0) {
+        const line = buf.slice(0, nl);
+        buf = buf.slice(nl + 1);
+        const msg = JSON.parse(line);
+        const p = msg.id !== undefined && this.pending.get(msg.id);
+        if (p) {
+          this.pending.delete(msg.id);
+          p({ msg, t });
+        }
+      }
+    });
+    this.child.stderr.setEncoding("utf8");
+    this.child.stderr.on("data", (c) => (this.stderr += c));
+  }
+  get pid() {
+    return this.child.pid;
+  }
+  // Resolves to { result, ms }: wall time from writing the request to reading its response.
+  async request(method, params) {
+    const id = this.nextId++;
+    const done = new Promise((resolve) => this.pending.set(id, resolve));
+    const t0 = process.hrtime.bigint();
+    this.child.stdin.write(JSON.stringify({ jsonrpc: "2.0", id, method, params }) + "\n");
+    const { msg, t } = await done;
+    if (msg.error) throw new Error(`${method}: ${JSON.stringify(msg.error)}`);
+    return { result: msg.result, ms: Number(t - t0) / 1e6 };
+  }
+  notify(method) {
+    this.child.stdin.write(JSON.stringify({ jsonrpc: "2.0", method }) + "\n");
+  }
+  async callTool(name, args) {
+    const r = await this.request("tools/call", { name, arguments: args });
+    if (r.result.isError) throw new Error(`${name}: ${r.result.content?.[0]?.text}`);
+    return { sc: r.result.structuredContent, ms: r.ms };
+  }
+  async close() {
+    const exited = new Promise((resolve) => this.child.on("exit", resolve));
+    this.child.stdin.end();
+    await exited;
+  }
+}
+
+// --- the figures --------------------------------------------------------------------------------
+
+async function resizeFigures(s, root, media) {
+  const args = (key) => ({ source: { key: "in-5000.jpg" }, operations: [{ op: "resize", w: 600 }], output: { mode: "save", target_key: key } });
+  const base = procStatus(s.pid);
+  log("resize: first call (starts the image worker)");
+  const first = await s.callTool("image_process", args("out/first.jpg"));
+  const warm = [];
+  log(`resize: ${RESIZE_N} warm calls`);
+  for (let i = 0; i < RESIZE_N; i++) warm.push((await s.callTool("image_process", args("out/warm.jpg"))).ms);
+  const workers = childrenNamed(s.pid, "oss-media-engine-image");
+  if (workers.length !== 1) throw new Error(`expected one image worker, found ${workers.length}`);
+  const worker = procStatus(workers[0]);
+  const server = procStatus(s.pid);
+  const ours = path.join(root, "out/warm.jpg");
+
+  log(`resize: ${RESIZE_N} vipsthumbnail runs`);
+  const cliOut = path.join(root, "cli-thumb.jpg");
+  // Same output as image_process: 600 px box, JPEG Q 85 with optimised Huffman tables, no
+  // interlace; both shrink on load by 4 (vipsthumbnail --vips-info: "loading with factor 4").
+  const cliArgv = ["vipsthumbnail", media.jpg, "-s", "600", "-o", `${cliOut}[Q=${QUALITY},optimize_coding]`];
+  const cli = JSON.parse(sh(RAW, ["run", "--iterations", String(RESIZE_N), "--", ...cliArgv]));
+
+  const oursMs = median(warm);
+  const cliMs = cli.wall.median_us / 1000;
+  const oursKb = worker.VmHWM + (server.VmHWM - base.VmRSS);
+  return {
+    first_call_ms: first.ms,
+    worker_start_ms: first.ms - oursMs,
+    warm_ms: { median: oursMs, min: Math.min(...warm), max: Math.max(...warm), n: warm.length },
+    cli_ms: { median: cliMs, min: cli.wall.min_us / 1000, max: cli.wall.max_us / 1000, n: cli.wall.n },
+    cli_argv: cliArgv,
+    wall_ratio: oursMs / cliMs,
+    rss_kb: { worker_vmhwm: worker.VmHWM, server_rss_before: base.VmRSS, server_vmhwm_after: server.VmHWM, ours: oursKb, cli_maxrss: cli.maxrss_kb },
+    rss_ratio: oursKb / cli.maxrss_kb,
+    outputs: { ours: vipsSize(ours), ours_bytes: statSync(ours).size, cli: vipsSize(cliOut), cli_bytes: statSync(cliOut).size },
+  };
+}
+
+async function concurrencyFigures(s, media) {
+  const args = (key) => ({ source: { key: "in-5000.jpg" }, operations: [{ op: "resize", w: 600 }], output: { mode: "save", target_key: key } });
+  // Both calls' own latencies tell overlap from queueing: serialised calls finish at ~1x and
+  // ~2x a single call; overlapping ones both near the pair's wall time.
+  const pair = async () => {
+    const t0 = process.hrtime.bigint();
+    const both = await Promise.all([s.callTool("image_process", args("out/a.jpg")), s.callTool("image_process", args("out/b.jpg"))]);
+    return { ms: ms(t0), each: both.map((r) => r.ms).sort((a, b) => a - b) };
+  };
+  log("concurrency: warm-up pair (starts the second worker)");
+  await pair();
+  const single = [];
+  const pairs = [];
+  log(`concurrency: ${PAIR_N} rounds of one call, then two concurrent calls`);
+  for (let i = 0; i < PAIR_N; i++) {
+    single.push((await s.callTool("image_process", args("out/a.jpg"))).ms);
+    pairs.push(await pair());
+  }
+  const workers = childrenNamed(s.pid, "oss-media-engine-image").length;
+  const one = median(single);
+  const two = median(pairs.map((p) => p.ms));
+  // The machine's own ceiling for this work: PAIR_N vipsthumbnail runs, alone vs two such
+  // sequences side by side (busy cores give less than 2x whatever the server does). One libvips
+  // thread each, as in an engine worker.
+  log(`concurrency: vipsthumbnail ${PAIR_N} runs alone, then two sequences side by side`);
+  const cliArgv = (out) => ["run", "--iterations", String(PAIR_N), "--", "vipsthumbnail", media.jpg, "-s", "600", "-o", `${out}[Q=${QUALITY},optimize_coding]`];
+  const runAsync = (argv) => new Promise((resolve, reject) => execFile(RAW, argv, { env: { ...process.env, VIPS_CONCURRENCY: "1" } }, (e) => (e ? reject(e) : resolve())));
+  const dir = path.dirname(media.jpg);
+  let t0 = process.hrtime.bigint();
+  await runAsync(cliArgv(path.join(dir, "pair-a.jpg")));
+  const cliOne = ms(t0);
+  t0 = process.hrtime.bigint();
+  await Promise.all([runAsync(cliArgv(path.join(dir, "pair-a.jpg"))), runAsync(cliArgv(path.join(dir, "pair-b.jpg")))]);
+  const cliTwo = ms(t0);
+  return {
+    single_ms: one,
+    pair_ms: two,
+    pair_first_done_ms: median(pairs.map((p) => p.each[0])),
+    pair_second_done_ms: median(pairs.map((p) => p.each[1])),
+    workers,
+    throughput_ratio: (2 * one) / two,
+    cli_throughput_ratio: (2 * cliOne) / cliTwo,
+  };
+}
+
+async function transcodeFigures(s, root, media) {
+  const args = { source: { key: "in-720p-10s.mp4" }, f: "mp4", vcodec: "h264", vb: 2000000, acodec: "aac", ab: 128000, output: { mode: "save", target_key: "out/t.mp4" }, wait_seconds: 600 };
+  const ours = [];
+  for (let i = 0; i < TRANSCODE_N; i++) {
+    log(`transcode: video_transcode ${i + 1}/${TRANSCODE_N}`);
+    const t0 = process.hrtime.bigint();
+    let r = await s.callTool("video_transcode", args);
+    while (r.sc.status === "running") r = await s.callTool("job_status", { job_id: r.sc.job_id, wait_seconds: 600 });
+    if (r.sc.status && r.sc.status !== "succeeded") throw new Error(`video_transcode ended ${r.sc.status}`);
+    ours.push(ms(t0));
+  }
+  const argvLines = [...s.stderr.matchAll(/ffmpeg argv: (\[.*\])/g)].map((m) => JSON.parse(m[1]));
+  if (argvLines.length === 0) throw new Error("the server logged no ffmpeg argv (needs --log-level debug)");
+  const argv = argvLines.at(-1);
+  const cliOut = path.join(root, "cli-t.mp4");
+  const cliArgv = [...argv.slice(0, -1), cliOut]; // the output path is the last argument
+  log(`transcode: ffmpeg CLI x${TRANSCODE_N}`);
+  const cli = JSON.parse(sh(RAW, ["run", "--iterations", String(TRANSCODE_N), "--", ...cliArgv]));
+  const oursMs = median(ours);
+  const cliMs = cli.wall.median_us / 1000;
+  return {
+    ours_ms: { median: oursMs, runs: ours },
+    cli_ms: { median: cliMs, min: cli.wall.min_us / 1000, max: cli.wall.max_us / 1000 },
+    server_argv: argv,
+    wall_ratio: oursMs / cliMs,
+    outputs: { ours: probe(path.join(root, "out/t.mp4")), cli: probe(cliOut) },
+  };
+}
+
+function coldFigures(dir) {
+  log(`cold start: ${COLD_N} runs`);
+  const out = execFileSync(RAW, ["cold", "--iterations", String(COLD_N), "--", BIN, "serve"], { cwd: dir, encoding: "utf8" });
+  const cold = JSON.parse(out);
+  const med = cold.spawn_to_tools_list.median_us / 1000;
+  return { median_ms: med, p90_ms: cold.spawn_to_tools_list.p90_us / 1000, cpu_ms: cold.cpu.median_us / 1000, foundation_ms: FOUNDATION_COLD_MS, ratio: med / FOUNDATION_COLD_MS };
+}
+
+// --- report -------------------------------------------------------------------------------------
+
+function machine() {
+  let cpu = "unknown";
+  try {
+    cpu = /model name\s*:\s*(.*)/.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? cpu;
+  } catch {
+    /* not Linux */
+  }
+  let commit = null;
+  try {
+    commit = sh("git", ["-C", ROOT, "rev-parse", "--short", "HEAD"]).trim();
+  } catch {
+    /* not a checkout */
+  }
+  return { cpu, cores: os.availableParallelism(), loadavg: os.loadavg().map((l) => Number(l.toFixed(2))), node: process.version, commit, binary: BIN };
+}
+
+async function main() {
+  const media = makeMedia();
+  const dir = mkdtempSync(path.join(os.tmpdir(), "omm-bench-local-"));
+  const root = path.join(dir, "root");
+  mkdirSync(path.join(root, "out"), { recursive: true });
+  copyFileSync(media.jpg, path.join(root, "in-5000.jpg"));
+  copyFileSync(media.mp4, path.join(root, "in-720p-10s.mp4"));
+  const results = { when: new Date().toISOString(), machine: machine(), settings: { RESIZE_N, PAIR_N, TRANSCODE_N, COLD_N } };
+  const s = new RawSession([BIN, "serve", "--root", root, "--output-dir", path.join(dir, "outputs"), "--log-level", "debug"], dir);
+  try {
+    await s.request("initialize", { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "bench-local", version: "0" } });
+    s.notify("notifications/initialized");
+    await s.request("tools/list", {});
+    results.resize = await resizeFigures(s, root, media);
+    results.concurrency = await concurrencyFigures(s, media);
+    results.transcode = await transcodeFigures(s, root, media);
+  } catch (e) {
+    process.stderr.write(s.stderr.split("\n").slice(-20).join("\n") + "\n");
+    throw e;
+  } finally {
+    await s.close();
+  }
+  results.cold_start = coldFigures(dir);
+  results.machine.loadavg_after = os.loadavg().map((l) => Number(l.toFixed(2)));
+  rmSync(dir, { recursive: true, force: true });
+
+  const r = results.resize;
+  const c = results.concurrency;
+  const t = results.transcode;
+  const k = results.cold_start;
+  results.goals = {
+    resize_wall: { value: r.wall_ratio, goal: `<= ${GOALS.resize_wall}x`, pass: r.wall_ratio <= GOALS.resize_wall },
+    resize_rss: { value: r.rss_ratio, goal: `<= ${GOALS.resize_rss}x`, pass: r.rss_ratio <= GOALS.resize_rss },
+    concurrency: { value: c.throughput_ratio, goal: `>= ${GOALS.concurrency}x`, pass: c.throughput_ratio >= GOALS.concurrency },
+    transcode_wall: { value: t.wall_ratio, goal: `<= ${GOALS.transcode_wall}x`, pass: t.wall_ratio <= GOALS.transcode_wall },
+    cold_start: { value: k.ratio, goal: `<= ${GOALS.cold_start}x`, pass: k.ratio <= GOALS.cold_start },
+  };
+
+  const f1 = (v) => v.toFixed(1);
+  const mib = (kb) => `${(kb / 1024).toFixed(1)} MiB`;
+  const g = results.goals;
+  const mark = (x) => (x.pass ? "MET" : "MISS");
+  const rows = [
+    ["figure", "oss-media-mcp", "CLI / baseline", "ratio", "goal", ""],
+    [`resize 5000² JPEG → 600 px, warm, median of ${r.warm_ms.n}`, `${f1(r.warm_ms.median)} ms`, `${f1(r.cli_ms.median)} ms (vipsthumbnail)`, r.wall_ratio.toFixed(2) + "×", g.resize_wall.goal, mark(g.resize_wall)],
+    ["resize peak RSS (worker VmHWM + server growth)", mib(r.rss_kb.ours), `${mib(r.rss_kb.cli_maxrss)} (vipsthumbnail)`, r.rss_ratio.toFixed(2) + "×", g.resize_rss.goal, mark(g.resize_rss)],
+    ["resize first call (incl. worker start)", `${f1(r.first_call_ms)} ms`, `worker start ≈ ${f1(r.worker_start_ms)} ms`, "", "", ""],
+    [`two concurrent resizes vs one (${c.workers} workers)`, `${f1(c.pair_ms)} ms for 2`, `${f1(c.single_ms)} ms for 1`, c.throughput_ratio.toFixed(2) + "× throughput", g.concurrency.goal, mark(g.concurrency)],
+    ["  the pair's calls finish after", `${f1(c.pair_first_done_ms)} / ${f1(c.pair_second_done_ms)} ms`, "vipsthumbnail 2 vs 1, 1 thread", c.cli_throughput_ratio.toFixed(2) + "× (machine ceiling)", "", ""],
+    [`transcode 10 s 720p → h264, median of ${TRANSCODE_N}`, `${f1(t.ours_ms.median / 1000)} s`, `${f1(t.cli_ms.median / 1000)} s (ffmpeg)`, t.wall_ratio.toFixed(3) + "×", g.transcode_wall.goal, mark(g.transcode_wall)],
+    [`cold start spawn→tools/list, median of ${COLD_N}`, `${k.median_ms.toFixed(2)} ms`, `${k.foundation_ms} ms (foundation)`, k.ratio.toFixed(2) + "×", g.cold_start.goal, mark(g.cold_start)],
+    ["  the server's CPU time per start (user + sys)", `${k.cpu_ms.toFixed(2)} ms`, "", "", "", ""],
+  ];
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
+  const line = (row) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join("  ");
+  console.log(line(rows[0]));
+  console.log(widths.map((w) => "-".repeat(w)).join("  "));
+  for (const row of rows.slice(1)) console.log(line(row));
+  console.log("");
+  console.log(`outputs: resize ours ${r.outputs.ours} ${r.outputs.ours_bytes} B, vipsthumbnail ${r.outputs.cli} ${r.outputs.cli_bytes} B; ` +
+    `transcode ours ${t.outputs.ours.streams} ${t.outputs.ours.duration.toFixed(2)} s, ffmpeg ${t.outputs.cli.streams} ${t.outputs.cli.duration.toFixed(2)} s`);
+  const m = results.machine;
+  console.log(`machine: ${m.cpu}, ${m.cores} cores, load ${m.loadavg.join(" ")} → ${m.loadavg_after.join(" ")}, commit ${m.commit}`);
+  console.log("figures are provisional when the load average is above zero: other work shares the cores");
+  writeFileSync(path.join(RESULTS, "local.json"), JSON.stringify(results, null, 2) + "\n");
+  console.log(`results: ${path.relative(ROOT, path.join(RESULTS, "local.json"))}`);
+}
+
+await main();
