@@ -1,0 +1,102 @@
+// JobManager: the local backend's async jobs (DESIGN.md "Async jobs").
+//
+// start() runs a piece of work in its own thread, so a job outlives the tool call that started
+// it, and journals it (job_journal.h) as running; its terminal state — succeeded with the full
+// result, failed with the error's id and message, canceled — is journaled before waiters see it.
+// Each job has a cancel flag that the work sees through RunContext::cancelled (the FFmpeg runner
+// then kills its child and removes partial output).
+//
+// Opening a manager recovers the journal of a previous server on the same root: a record still
+// `running` belongs to a dead process and becomes `failed` with `[job.interrupted]`; the dead
+// server's children still writing into the record's partial_dirs (their argv names a
+// `.omm-part-*` entry there) are killed, and its partial output (`.omm-part-*` names there
+// modified since the job started) is removed; terminal records older than `retention` are deleted.
+// Destroying the manager (server shutdown) cancels the running jobs and waits for them: their
+// children die, partial output is removed, and the journal says canceled (reason "shutdown").
+//
+// Error ids: job.not_found (unknown or malformed id), job.shutdown (start() after shutdown
+// began), local.io (the journal cannot be written). Thread-safe.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+#include "local/executor.h"
+#include "local/job_journal.h"
+
+namespace omm::local {
+
+struct JobManagerOptions {
+  std::string root;                      // the local root; the journal is <root>/.jobs
+  std::chrono::hours retention{24 * 7};  // terminal records older than this are pruned at open
+  std::function<std::int64_t()> now_ms;  // Unix epoch milliseconds; default: the system clock
+};
+
+// What a job is, for the journal (state, times and results are filled by the manager).
+struct JobSpec {
+  std::string tool;
+  std::string operations;
+  std::string target_key;
+  std::string request_id;
+  std::vector<std::string> partial_dirs;
+};
+
+// "local-job-" followed by a random UUID (v4).
+std::string new_job_id();
+// Whether `id` has that form (lower-case hex); anything else is never a local job.
+bool is_local_job_id(std::string_view id);
+
+class JobManager {
+ public:
+  // The job's work. Its JSON result becomes the job's result with `job_id` and
+  // `status: "succeeded"` added; a failed Status the job's error. A job whose cancel flag was
+  // set ends `canceled` unless the work nevertheless succeeded.
+  using Work = std::function<Result<nlohmann::json>(const RunContext& context)>;
+  using ProgressFn = std::function<void(double fraction, const std::string& message)>;
+
+  // Recovers the journal under options.root (see above). Ids: local.io.
+  static Result<std::unique_ptr<JobManager>> open(JobManagerOptions options);
+  ~JobManager();  // shutdown()
+
+  // Journals the job as running and starts it; returns its id. `progress` (may be empty) is
+  // called from the job's thread.
+  Result<std::string> start(JobSpec spec, Work work, ProgressFn progress = {});
+  // The job's current record (this process's jobs, else the journal).
+  Result<JobRecord> status(const std::string& id) const;
+  // Waits up to `timeout` for the job to reach a terminal state; returns its record either way.
+  Result<JobRecord> wait(const std::string& id, std::chrono::milliseconds timeout) const;
+  // Sets the job's cancel flag and waits up to `timeout` for it to end. A terminal job is left
+  // as it is (its record is returned).
+  Result<JobRecord> cancel(const std::string& id, std::chrono::milliseconds timeout);
+  // Cancels every running job and waits for all of them; start() refuses new jobs afterwards.
+  void shutdown();
+
+  const JobJournal& journal() const { return journal_; }
+
+ private:
+  struct Job;
+  explicit JobManager(JobManagerOptions options);
+  void recover();
+  void run_job(const std::shared_ptr<Job>& job, const Work& work, const ProgressFn& progress);
+  std::int64_t now_ms() const;
+  Status not_found(const std::string& id) const;
+
+  JobManagerOptions options_;
+  JobJournal journal_;
+  mutable std::mutex mu_;
+  mutable std::condition_variable cv_;  // a job reached its terminal state
+  std::map<std::string, std::shared_ptr<Job>> jobs_;
+  bool shutting_down_ = false;
+};
+
+}  // namespace omm::local
