@@ -2,6 +2,9 @@
 
 #include <spdlog/fmt/fmt.h>
 
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
 #include <mutex>
 
 #include <nlohmann/json.hpp>
@@ -9,7 +12,9 @@
 #include "core/dry_run.h"
 #include "core/embedded.h"
 #include "core/plan_from_tool.h"
+#include "core/render.h"
 #include "local/executor.h"
+#include "local/job_manager.h"
 #include "mcp/server.h"
 
 namespace omm::tools {
@@ -58,7 +63,9 @@ void describe(mcp::ToolSpec& spec) {
   if (!spec.title.empty()) spec.annotations["title"] = spec.title;
 }
 
-// The local executor, created once on first use.
+// The local executor and its job manager, created once on first use (opening the job journal
+// recovers jobs of a previous server before any tool runs). Destroying it cancels running jobs
+// first, then the executor goes.
 class LazyLocal {
  public:
   explicit LazyLocal(std::function<Result<std::shared_ptr<local::LocalExecutor>>()> make)
@@ -70,20 +77,31 @@ class LazyLocal {
         return;
       }
       auto r = make_();
-      if (r.ok()) {
-        executor_ = *r;
-      } else {
+      if (!r.ok()) {
         status_ = r.status();
+        return;
       }
+      local::JobManagerOptions o;
+      o.root = (*r)->store().root();
+      auto jobs = local::JobManager::open(o);
+      if (!jobs.ok()) {
+        status_ = jobs.status();
+        return;
+      }
+      executor_ = *r;
+      jobs_ = std::move(*jobs);
     });
     if (!executor_) return status_;
     return executor_;
   }
+  // Valid once get() succeeded.
+  local::JobManager& jobs() { return *jobs_; }
 
  private:
   std::function<Result<std::shared_ptr<local::LocalExecutor>>()> make_;
   std::once_flag once_;
   std::shared_ptr<local::LocalExecutor> executor_;
+  std::unique_ptr<local::JobManager> jobs_;  // declared after executor_: destroyed first
   Status status_;
 };
 
@@ -94,6 +112,167 @@ local::RunContext run_context(mcp::CallContext& ctx) {
     ctx.progress(fraction * 100.0, 100.0, message);
   };
   return rc;
+}
+
+// A request the executor refuses before any work (bucket/region on the local backend, a missing
+// source object) gets its error in the call itself, not as a failed job.
+bool fails_at_once(const local::LocalExecutor& executor, const core::Plan& plan) {
+  if (plan.bucket || plan.region) return true;
+  return plan.source.kind == core::Source::Kind::kKey &&
+         !executor.store().head(plan.source.value).ok();
+}
+
+// Forwards a job's progress to the tool call that started it: first the announcement naming the
+// job id, then FFmpeg's fraction — and nothing once the call has returned (detach()).
+class ProgressRelay {
+ public:
+  explicit ProgressRelay(mcp::CallContext& ctx) : ctx_(&ctx) {}
+  void announce(const std::string& job_id) {
+    std::lock_guard<std::mutex> lock(mu_);
+    job_id_ = job_id;
+    if (ctx_) ctx_->progress(0, 100.0, fmt::format("job {} started", job_id));
+  }
+  void forward(double fraction, const std::string& message) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (ctx_ && !job_id_.empty()) {
+      ctx_->progress(fraction * 100.0, 100.0, fmt::format("job {}: {}", job_id_, message));
+    }
+  }
+  void detach() {
+    std::lock_guard<std::mutex> lock(mu_);
+    ctx_ = nullptr;
+  }
+
+ private:
+  std::mutex mu_;
+  mcp::CallContext* ctx_;
+  std::string job_id_;  // empty until announced: earlier progress is dropped
+};
+
+// Directories where a job writes hidden temporary names (for clean-up after a crash).
+std::vector<std::string> partial_dirs(const local::LocalExecutor& executor,
+                                      const core::Plan& plan) {
+  namespace fs = std::filesystem;
+  std::vector<std::string> dirs;
+  if (!plan.output.target_key.empty()) {
+    auto p = executor.store().path_for(plan.output.target_key);
+    if (p.ok()) dirs.push_back(fs::path(*p).parent_path().string());
+  }
+  if (!plan.output.path.empty()) {
+    fs::path p = fs::path(plan.output.path).is_absolute()
+                     ? fs::path(plan.output.path)
+                     : fs::path(executor.options().output_dir) / plan.output.path;
+    dirs.push_back(p.lexically_normal().parent_path().string());
+  }
+  return dirs;
+}
+
+// Waits for a job in slices so the call's cancellation is seen; returns the last record.
+Result<local::JobRecord> wait_for_job(local::JobManager& jobs, const std::string& id,
+                                      std::chrono::seconds wait, mcp::CallContext& ctx) {
+  auto deadline = std::chrono::steady_clock::now() + wait;
+  for (;;) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    auto r = jobs.wait(
+        id, std::clamp(left, std::chrono::milliseconds(0), std::chrono::milliseconds(100)));
+    if (!r.ok() || r->terminal() || ctx.cancelled() || left.count() <= 0) return r;
+  }
+}
+
+json running_answer(const local::JobRecord& r) {
+  json out{{"success", true},           {"status", "running"}, {"job_id", r.job_id},
+           {"backend", "local"},        {"tool", r.tool},      {"operations", r.operations},
+           {"request_id", r.request_id}};
+  if (!r.target_key.empty()) out["target_key"] = r.target_key;
+  return out;
+}
+
+// An async plan on the local backend: a job that outlives the call; the call waits up to
+// wait_seconds for it (DESIGN.md "Async jobs").
+json run_local_job(const ProductToolOptions& options, LazyLocal& local,
+                   const std::shared_ptr<local::LocalExecutor>& executor, mcp::CallContext& ctx,
+                   const core::Plan& plan) {
+  local::JobSpec spec;
+  spec.tool = plan.tool;
+  spec.operations = core::render_operations(plan);
+  spec.target_key = plan.output.target_key;
+  spec.request_id = local::new_request_id();
+  spec.partial_dirs = partial_dirs(*executor, plan);
+  auto relay = std::make_shared<ProgressRelay>(ctx);
+  std::string request_id = spec.request_id;
+  auto work = [executor, plan, request_id](const local::RunContext& rc) -> Result<json> {
+    auto r = executor->run(plan, rc);
+    if (r.ok() && r->is_object()) (*r)["request_id"] = request_id;  // one id for the whole job
+    return r;
+  };
+  auto id = local.jobs().start(std::move(spec), std::move(work),
+                               [relay](double f, const std::string& m) { relay->forward(f, m); });
+  if (!id.ok()) return mcp::error_result(id.status());
+  // With a progress token the id is announced now: from here on the job belongs to the client
+  // and only job_status cancels it.
+  const bool announced = ctx.has_progress_token();
+  relay->announce(*id);
+  std::int64_t wait = std::min(plan.wait_seconds.value_or(45), options.max_wait_seconds);
+  auto r =
+      wait_for_job(local.jobs(), *id, std::chrono::seconds(std::max<std::int64_t>(wait, 0)), ctx);
+  if (r.ok() && !r->terminal() && ctx.cancelled() && !announced) {
+    r = local.jobs().cancel(*id, std::chrono::seconds(30));
+  }
+  relay->detach();
+  if (!r.ok()) return mcp::error_result(r.status());
+  switch (r->state) {
+    case local::JobState::kSucceeded:
+      return mcp::structured_result(r->result);
+    case local::JobState::kFailed:
+      return mcp::error_result(Status::error(r->error_id, r->error_message));
+    case local::JobState::kCanceled:
+      return mcp::error_result(
+          Status::error("cancelled", fmt::format("job {} was canceled", r->job_id)));
+    case local::JobState::kRunning:
+      break;
+  }
+  return mcp::structured_result(running_answer(*r));
+}
+
+// job_status on the local backend: {job_id, wait_seconds (default 0), cancel}.
+json local_job_status(LazyLocal& local, mcp::CallContext& ctx, const json& args) {
+  auto executor = local.get();
+  if (!executor.ok()) return mcp::error_result(executor.status());
+  const std::string id = args.value("job_id", "");
+  const std::int64_t wait = args.value("wait_seconds", std::int64_t{0});
+  Result<local::JobRecord> r = args.value("cancel", false)
+                                   ? local.jobs().cancel(id, std::chrono::seconds(30))
+                                   : local.jobs().status(id);
+  if (r.ok() && !r->terminal() && wait > 0) {
+    r = wait_for_job(local.jobs(), id, std::chrono::seconds(wait), ctx);
+  }
+  if (!r.ok()) return mcp::error_result(r.status());
+  switch (r->state) {
+    case local::JobState::kSucceeded: {
+      json out = r->result.is_object() ? r->result : json::object();
+      out["success"] = true;
+      out["backend"] = "local";
+      out["job_id"] = r->job_id;
+      out["status"] = "succeeded";
+      return mcp::structured_result(out);
+    }
+    case local::JobState::kFailed: {
+      std::string message =
+          r->error_message.find(r->job_id) != std::string::npos
+              ? r->error_message
+              : fmt::format("job {} ({}) failed: {}", r->job_id, r->tool, r->error_message);
+      return mcp::error_result(Status::error(r->error_id, message));
+    }
+    case local::JobState::kCanceled: {
+      json out = running_answer(*r);
+      out["status"] = "canceled";
+      return mcp::structured_result(out);
+    }
+    case local::JobState::kRunning:
+      break;
+  }
+  return mcp::structured_result(running_answer(*r));
 }
 
 json run_plan(const ProductToolOptions& options, LazyLocal& local, mcp::CallContext& ctx,
@@ -107,6 +286,9 @@ json run_plan(const ProductToolOptions& options, LazyLocal& local, mcp::CallCont
   if (options.backend == "local") {
     auto executor = local.get();
     if (!executor.ok()) return mcp::error_result(executor.status());
+    if (plan->category == core::Category::kAsync && !fails_at_once(**executor, *plan)) {
+      return run_local_job(options, local, *executor, ctx, *plan);
+    }
     auto result = (*executor)->run(*plan, run_context(ctx));
     if (!result.ok()) return mcp::error_result(result.status());
     return mcp::structured_result(*result);
@@ -119,7 +301,8 @@ json run_plan(const ProductToolOptions& options, LazyLocal& local, mcp::CallCont
 
 json run_object_tool(const ProductToolOptions& options, LazyLocal& local, const std::string& tool,
                      const json& args) {
-  if (options.backend == "local" && (tool == "object_list" || tool == "object_head")) {
+  if (options.backend == "local" &&
+      (tool == "object_list" || tool == "object_head" || tool == "doctor")) {
     auto executor = local.get();
     if (!executor.ok()) return mcp::error_result(executor.status());
     auto result = (*executor)->run_object_tool(tool, args);
@@ -163,6 +346,11 @@ void register_product_tools(mcp::Server& server, const ProductToolOptions& optio
       spec.refine_error = [tool](const json& args, const Status& schema_error) {
         Result<core::Plan> plan = core::plan_from_tool(tool, args);
         return plan.ok() ? schema_error : plan.status();
+      };
+    } else if (tool == "job_status") {
+      spec.handler = [options, local, tool](mcp::CallContext& ctx, const json& args) {
+        if (options.backend == "local") return local_job_status(*local, ctx, args);
+        return run_object_tool(options, *local, tool, args);
       };
     } else {
       spec.handler = [options, local, tool](mcp::CallContext&, const json& args) {
