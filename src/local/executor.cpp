@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "core/render.h"
+#include "local/delivery.h"
 #include "local/engine_pool.h"
 #include "local/ffmpeg_runner.h"
 
@@ -317,16 +318,12 @@ Result<json> LocalExecutor::run_media(const core::Plan& plan, const RunContext& 
       result["generated_keys"] = keys;
     }
     if (!download_path.empty() && !r->files.empty()) {
-      std::string temp = (fs::path(download_path).parent_path() /
-                          (".omm-part-" + fs::path(download_path).filename().string())).string();
-      fs::create_directories(fs::path(download_path).parent_path(), ec);
-      fs::copy_file(r->files.front(), temp, fs::copy_options::overwrite_existing, ec);
-      if (!ec) fs::rename(temp, download_path, ec);
-      if (ec) {
-        std::remove(temp.c_str());
-        return io_error("cannot write " + download_path, ec);
-      }
-      result["path"] = download_path;
+      // video_frames: output.path is a directory that receives every frame.
+      bool frames = plan.tool == "video_frames";
+      auto written = copy_out(frames ? r->files : std::vector<std::string>{r->files.front()},
+                              download_path, frames);
+      if (!written.ok()) return written.status();
+      result["path"] = *written;
     }
   } else if (plan.output.mode == core::OutputMode::kDownload) {
     result["path"] = r->files.empty() ? job.output : r->files.front();
