@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 
 #include "local/child_process.h"
@@ -188,6 +189,18 @@ json metadata_json(const MediaSummary& m) {
   return out;
 }
 
+std::pair<int, int> webp_canvas(std::string_view head) {
+  if (head.size() < 30 || head.substr(0, 4) != "RIFF" || head.substr(8, 8) != "WEBPVP8X") {
+    return {0, 0};
+  }
+  auto u24 = [&](size_t at) {
+    return static_cast<int>(static_cast<unsigned char>(head[at]) |
+                            (static_cast<unsigned char>(head[at + 1]) << 8) |
+                            (static_cast<unsigned char>(head[at + 2]) << 16));
+  };
+  return {u24(24) + 1, u24(27) + 1};  // stored as size - 1
+}
+
 Result<ProbeResult> probe_media(const std::string& path, const ProbeOptions& options) {
   // "file:" keeps a name that starts with '-' or contains ':' from reading as an option or a
   // protocol.
@@ -216,6 +229,16 @@ Result<ProbeResult> probe_media(const std::string& path, const ProbeOptions& opt
     return Status::error("engine.decode", "cannot read the media file: unreadable ffprobe answer");
   }
   MediaSummary summary = summarize(parsed);
+  if (summary.has_video && summary.width == 0) {
+    char head[30] = {};
+    if (std::FILE* f = std::fopen(path.c_str(), "rb")) {
+      size_t n = std::fread(head, 1, sizeof head, f);
+      std::fclose(f);
+      auto [w, h] = webp_canvas(std::string_view(head, n));
+      summary.width = w;
+      summary.height = h;
+    }
+  }
   if (!summary.has_video && !summary.has_audio) {
     return Status::error("engine.decode", "cannot read the media file: no audio or video stream");
   }

@@ -21,6 +21,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/status.h"
@@ -71,6 +72,10 @@ nlohmann::json oss_info(const nlohmann::json& ffprobe, bool audio_only = false);
 nlohmann::json metadata_json(const MediaSummary& media);
 // "30000/1001" → 29.97; 0 for anything unparsable.
 double parse_rate(std::string_view rate);
+// The canvas size of an extended WebP file (RIFF "WEBP" whose first chunk is VP8X: animated
+// WebP, or WebP with alpha or metadata) from its first 30 bytes; {0, 0} for anything else.
+// ffprobe reports animated WebP as 0x0, so probe_media fills the size in from here.
+std::pair<int, int> webp_canvas(std::string_view head);
 
 // One property that differs between concat inputs, with every input's value in input order
 // ("?" without video, "none" without audio; such inputs count only for has_audio). `param`

@@ -170,6 +170,12 @@ TEST_CASE_FIXTURE(Fixture, "ffmpeg runner: animation, snapshots and sprite") {
   CHECK((*stream_of(p, "video"))["width"] == 152);
   CHECK((*stream_of(p, "video"))["height"] == 78);
 
+  // Animated WebP: ffprobe sees 0x0; the result metadata reads the VP8X canvas instead.
+  auto webp = run("video_animation", R"({"f":"webp","inter":250,"num":3,"w":80})", dir / "a.webp");
+  REQUIRE_MESSAGE(webp.ok(), webp.status().to_string());
+  CHECK(webp->metadata["width"] == 80);
+  CHECK(webp->metadata["height"] == 60);
+
   // A start past the end is only known from the media.
   auto late = run("video_frames", R"({"f":"jpg","ss":5000,"num":2})", dir / "late/f");
   CHECK(late.status().id() == "invalid_argument.video_frames.ss");
@@ -296,6 +302,19 @@ TEST_CASE_FIXTURE(Fixture, "ffmpeg runner: media info in OSS's shape") {
   REQUIRE(audio.ok());
   CHECK_FALSE(audio->data["Streams"].contains("VideoStream"));
   CHECK(audio->data["Streams"]["AudioStream"].size() == 1);
+}
+
+TEST_CASE("media probe: the canvas of an extended WebP") {
+  using omm::local::webp_canvas;
+  // RIFF size WEBP VP8X size(10) flags reserved width-1 (24-bit LE) height-1 (24-bit LE)
+  std::string head("RIFF\x40\x00\x00\x00WEBPVP8X\x0a\x00\x00\x00\x12\x00\x00\x00"
+                   "\x3f\x01\x00\xef\x00\x00", 30);
+  CHECK(webp_canvas(head) == std::pair<int, int>(320, 240));
+  CHECK(webp_canvas(head.substr(0, 29)) == std::pair<int, int>(0, 0));
+  std::string lossy = head;
+  lossy.replace(12, 4, "VP8 ");
+  CHECK(webp_canvas(lossy) == std::pair<int, int>(0, 0));
+  CHECK(webp_canvas(std::string(30, '\0')) == std::pair<int, int>(0, 0));
 }
 
 TEST_CASE("media probe: rotation, summaries and the concat comparison") {
