@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "core/render.h"
+#include "local/child_process.h"
 #include "local/delivery.h"
 #include "local/engine_pool.h"
 #include "local/ffmpeg_runner.h"
@@ -545,8 +546,57 @@ Result<json> LocalExecutor::run_object_tool(const std::string& tool, const json&
     if (page->truncated) result["data"]["next_continuation_token"] = page->next_continuation_token;
     return result;
   }
+  if (tool == "doctor") return doctor();
   return Status::error(fmt::format("unsupported_on_backend.{}", tool),
                        fmt::format("{} has no meaning on the local backend", tool));
+}
+
+// doctor on the local backend: the directories, the FFmpeg programs and the engine workers this
+// server would use, and where the blind-watermark key comes from (never its value).
+Result<json> LocalExecutor::doctor() {
+  json checks = json::array();
+  bool all_ok = true;
+  auto add = [&](const std::string& name, bool ok, const std::string& detail) {
+    checks.push_back({{"name", name}, {"ok", ok}, {"detail", detail}});
+    all_ok = all_ok && ok;
+  };
+  auto writable = [](const std::string& dir) { return ::access(dir.c_str(), W_OK | X_OK) == 0; };
+  add("root", writable(store_.root()),
+      store_.root() + (writable(store_.root()) ? " (writable)" : " (not writable)"));
+  add("output_dir", writable(options_.output_dir),
+      options_.output_dir + (writable(options_.output_dir) ? " (writable)" : " (not writable)"));
+  for (const char* program : {"ffmpeg", "ffprobe"}) {
+    std::string first;
+    auto child = ChildProcess::spawn({program, "-hide_banner", "-version"});
+    if (!child.ok()) {
+      add(program, false, child.status().to_string() + "; install it (scripts/setup.sh)");
+      continue;
+    }
+    ChildExit exit = (*child)->wait(
+        [&](std::string_view line) {
+          if (first.empty()) first = std::string(line);
+        },
+        ChildProcess::Clock::now() + std::chrono::seconds(10));
+    add(program, exit.success(),
+        exit.success() ? first : fmt::format("{} -version failed", program));
+  }
+  for (const char* name : {kImageEngine, kVisionEngine}) {
+    auto exe = find_engine(name);
+    add(name, exe.ok(), exe.ok() ? *exe : exe.status().message());
+  }
+  bool default_key = options_.watermark_key == LocalOptions{}.watermark_key;
+  checks.push_back({{"name", "watermark_key"}, {"ok", true},
+                    {"detail", default_key ? "the documented default key (set --watermark-key to "
+                                             "keep marks private to this deployment)"
+                                           : "configured with --watermark-key"}});
+  json data{{"backend", "local"},
+            {"ok", all_ok},
+            {"root", store_.root()},
+            {"output_dir", options_.output_dir},
+            {"input_dirs", options_.input_dirs},
+            {"checks", checks}};
+  return json{{"success", true}, {"backend", "local"}, {"operations", ""},
+              {"request_id", new_request_id()}, {"data", data}};
 }
 
 }  // namespace omm::local

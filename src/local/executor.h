@@ -50,7 +50,7 @@ class LocalExecutor {
 
   // A processing tool's plan (not dry-run).
   Result<nlohmann::json> run(const core::Plan& plan, const RunContext& context);
-  // object_list / object_head (tools without a plan): the validated JSON arguments.
+  // object_list / object_head / doctor (tools without a plan): the validated JSON arguments.
   Result<nlohmann::json> run_object_tool(const std::string& tool, const nlohmann::json& args);
 
   const LocalOptions& options() const { return options_; }
@@ -67,6 +67,7 @@ class LocalExecutor {
   Result<nlohmann::json> run_transfer(const core::Plan& plan);
   Result<nlohmann::json> run_media(const core::Plan& plan, const RunContext& context);
   std::string key_of(const std::string& path) const;  // a file under the root as a key
+  Result<nlohmann::json> doctor();  // directories, FFmpeg, engine workers, watermark key source
 
   LocalOptions options_;
   DirStore store_;
