@@ -1,0 +1,145 @@
+// Shared by the local-backend tool tests (local_image_tools.test.mjs, local_media_tools.test.mjs):
+// a scratch root/outputs/inputs layout, a stdio server on it through the official SDK client,
+// call helpers, and independent checks — vipsheader, ffprobe and pixels decoded by ffmpeg —
+// so that no assertion rests on the server's own report.
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+
+import { BIN, assertBinary } from "./server.mjs";
+
+// The OpenCV fixture maker built next to the server (tests/engine/vision_fixtures.cpp).
+export const FIXTURES = process.env.OMM_VISION_FIXTURES
+  ? path.resolve(process.env.OMM_VISION_FIXTURES)
+  : path.resolve(path.dirname(BIN), "../tests/engine/vision-fixtures");
+
+// --- independent tools -------------------------------------------------------------------------
+export const sh = (cmd, args) => execFileSync(cmd, args, { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
+export const ffmpeg = (...args) => sh("ffmpeg", ["-v", "error", "-y", ...args]);
+export const vipsheader = (file, field) => sh("vipsheader", ["-f", field, file]);
+// One vipsheader call: { w, h, bands, loader }.
+export function header(file) {
+  const line = sh("vipsheader", [file]);
+  const m = /: (\d+)x(\d+) \w+, (\d+) bands?, \S+, (\w+)/.exec(line);
+  assert.ok(m, line);
+  return { w: Number(m[1]), h: Number(m[2]), bands: Number(m[3]), loader: m[4] };
+}
+export const dims = (file) => {
+  const h = header(file);
+  return [h.w, h.h];
+};
+export const probe = (file) =>
+  JSON.parse(sh("ffprobe", ["-v", "error", "-print_format", "json", "-show_format", "-show_streams", file]));
+export const video = (p) => p.streams.find((s) => s.codec_type === "video");
+export const audio = (p) => p.streams.find((s) => s.codec_type === "audio");
+export const frameCount = (file) =>
+  Number(sh("ffprobe", ["-v", "error", "-count_frames", "-select_streams", "v:0", "-show_entries", "stream=nb_read_frames",
+                        "-of", "csv=p=0", file]));
+export const near = (actual, expected, tolerance, what) =>
+  assert.ok(Math.abs(actual - expected) <= tolerance, `${what}: ${actual}, expected ${expected} ± ${tolerance}`);
+
+// RGBA pixels of a still image decoded by ffmpeg (one call, as PAM): { w, h, data, at(x, y) }.
+export function pixels(file) {
+  const out = execFileSync("ffmpeg", ["-v", "error", "-i", file, "-frames:v", "1", "-f", "image2pipe", "-c:v", "pam",
+                                      "-pix_fmt", "rgba", "-"],
+                         { maxBuffer: 64 << 20, stdio: ["ignore", "pipe", "pipe"] });
+  const end = out.indexOf("ENDHDR\n");
+  const head = out.subarray(0, end).toString("latin1");
+  const w = Number(/WIDTH (\d+)/.exec(head)[1]);
+  const h = Number(/HEIGHT (\d+)/.exec(head)[1]);
+  const data = out.subarray(end + 7);
+  assert.equal(data.length, w * h * 4, `decoded size of ${file}`);
+  return { w, h, data, at: (x, y) => [...data.subarray((y * w + x) * 4, (y * w + x) * 4 + 4)] };
+}
+export const luma = ([r, g, b]) => 0.299 * r + 0.587 * g + 0.114 * b;
+// Mean luma, its standard deviation and the mean squared luma gradient (edge energy).
+export function stats(file) {
+  const p = pixels(file);
+  const n = p.w * p.h;
+  const y = new Float64Array(n);
+  let sum = 0, sq = 0, grad = 0;
+  for (let i = 0; i < n; i++) {
+    y[i] = luma([p.data[4 * i], p.data[4 * i + 1], p.data[4 * i + 2]]);
+    sum += y[i];
+    sq += y[i] * y[i];
+  }
+  for (let r = 0; r < p.h - 1; r++) {
+    for (let c = 0; c < p.w - 1; c++) {
+      const i = r * p.w + c;
+      grad += (y[i + 1] - y[i]) ** 2 + (y[i + p.w] - y[i]) ** 2;
+    }
+  }
+  return { mean: sum / n, sd: Math.sqrt(sq / n - (sum / n) ** 2), grad: grad / ((p.w - 1) * (p.h - 1)) };
+}
+// The first three channels of a and b agree within tolerance.
+export const close = (a, b, tolerance, what) => a.slice(0, 3).forEach((v, i) => near(v, b[i], tolerance, `${what} channel ${i}`));
+
+// --- the server and its calls ----------------------------------------------------------------------
+// A scratch layout: { work, root, outputs, inputs, at(key), inp(name) }.
+export function scratch(prefix) {
+  const work = mkdtempSync(path.join(os.tmpdir(), prefix));
+  const dirs = { work, root: path.join(work, "media"), outputs: path.join(work, "outputs"), inputs: path.join(work, "inputs") };
+  mkdirSync(dirs.inputs, { recursive: true });
+  return { ...dirs, at: (key) => path.join(dirs.root, key), inp: (name) => path.join(dirs.inputs, name) };
+}
+
+// A connected SDK client to `serve` on the scratch layout, with these extra arguments.
+export async function startServer(s, extra = []) {
+  assertBinary();
+  const client = new Client({ name: "oss-media-mcp-e2e-tools", version: "0.0.1" });
+  const env = { PATH: process.env.PATH };
+  if (process.env.OMM_ENGINE_DIR) env.OMM_ENGINE_DIR = process.env.OMM_ENGINE_DIR;
+  await client.connect(new StdioClientTransport({
+    command: BIN, args: ["serve", "--root", s.root, "--output-dir", s.outputs, "--input-dir", s.inputs, ...extra],
+    stderr: "pipe", env }));
+  return client;
+}
+
+// Uploads every file of the inputs directory as in/<name>.
+export async function uploadInputs(client, s) {
+  for (const f of readdirSync(s.inputs)) {
+    const r = await client.callTool({ name: "object_upload", arguments: { uri: s.inp(f), target_key: `in/${f}` } });
+    assert.ok(!r.isError, JSON.stringify(r.content));
+  }
+}
+
+export const raw = (client, name, args) => client.callTool({ name, arguments: args }, undefined, { timeout: 150000 });
+
+// A successful call; an async tool that answers "running" is followed through job_status.
+export async function call(client, name, args) {
+  let r = await raw(client, name, args);
+  assert.ok(!r.isError, `${name}: ${JSON.stringify(r.content)}`);
+  let s = r.structuredContent;
+  for (let i = 0; s.status === "running" && i < 10; i++) {
+    assert.ok(s.job_id, "a running job names its job_id");
+    r = await raw(client, "job_status", { job_id: s.job_id, wait_seconds: 60 });
+    assert.ok(!r.isError, `job_status: ${JSON.stringify(r.content)}`);
+    const j = r.structuredContent;
+    s = j.result && typeof j.result === "object" ? { ...j, ...j.result, status: j.status } : j;
+  }
+  assert.equal(s.success, true, JSON.stringify(s));
+  assert.equal(s.backend, "local");
+  if (s.status !== undefined) assert.equal(s.status, "succeeded", JSON.stringify(s));
+  return s;
+}
+
+// Async tools wait up to 120 s for their job.
+export const waited = (args) => ({ wait_seconds: 120, ...args });
+
+// A refused call: { id, message } from its "[id] message" text.
+export async function refused(client, name, args) {
+  const r = await raw(client, name, args);
+  assert.equal(r.isError, true, `${name} should fail: ${JSON.stringify(r.structuredContent)}`);
+  const m = /^\[([^\]]+)\] (.*)$/s.exec(r.content[0].text);
+  assert.ok(m, r.content[0].text);
+  return { id: m[1], message: m[2] };
+}
+
+export function assertFixtures() {
+  assert.ok(existsSync(FIXTURES), `vision-fixtures not found at ${FIXTURES} (build it, or set OMM_VISION_FIXTURES)`);
+}
