@@ -12,6 +12,8 @@
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <cstring>
+#include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -20,6 +22,7 @@
 #include "core/dry_run.h"
 #include "core/plan_from_cli.h"
 #include "local/executor.h"
+#include "local/file_links.h"
 #include "mcp/http_transport.h"
 #include "mcp/server.h"
 #include "mcp/stdio_transport.h"
@@ -61,6 +64,10 @@ Serve options:
   --input-dir DIR              directories local `uri` sources may come from (repeatable;
                                default: the output directory and the root)
   --watermark-key KEY          key of the local blind watermark
+  --max-fetch-bytes N          local backend: largest http(s) `uri` source fetched
+                               (default 268435456 = 256 MiB)
+  --allow-private-uri          local backend: also fetch http(s) sources from loopback,
+                               private, link-local and other non-public addresses
   --conformance-fixtures       register the MCP conformance suite's fixtures (testing only)
 
 Logs go to stderr; in stdio mode stdout carries protocol messages only.
@@ -72,6 +79,7 @@ constexpr const char* kProcessUsage = R"(Usage:
                         [--bucket B] [--region R] [--endpoint URL] [--expires SECONDS]
                         [--imm-project NAME] [--timeout-seconds N] [--no-download] [--dry-run]
                         [--root DIR] [--output-dir DIR] [--watermark-key KEY]
+                        [--max-fetch-bytes N] [--allow-private-uri]
 
 Operations use the skill's string syntax, e.g. "resize:w=600" "watermark:text=© 2026,g=se"
 "format:webp", "video/convert:f=mp4,vcodec=h264", "upload", "download".
@@ -163,6 +171,8 @@ int process(const std::vector<std::string>& args) {
   auto options = local_options(parsed->root, parsed->output_dir.empty() ? dir : parsed->output_dir,
                                {}, parsed->watermark_key);
   options.input_dirs = {dir, options.output_dir, options.root};
+  if (parsed->max_fetch_bytes > 0) options.max_fetch_bytes = parsed->max_fetch_bytes;
+  options.allow_private_uri = parsed->allow_private_uri;
   auto executor = omm::local::LocalExecutor::create(options);
   if (!executor.ok()) return fail(executor.status());
   auto result = (*executor)->run(*plan, omm::local::RunContext{});
@@ -189,9 +199,20 @@ int serve(const omm::cli::ServeArgs& a) {
   options.queue_capacity = a.queue;
   if (a.page_size > 0) options.page_size = a.page_size;
   omm::mcp::Server server(info, options);
-  omm::tools::register_product_tools(
-      server, product_options(a.backend, local_options(a.root, a.output_dir, a.input_dirs,
-                                                       a.watermark_key)));
+  auto local = local_options(a.root, a.output_dir, a.input_dirs, a.watermark_key);
+  if (a.max_fetch_bytes > 0) local.max_fetch_bytes = a.max_fetch_bytes;
+  local.allow_private_uri = a.allow_private_uri;
+  // Over HTTP, url-mode results are token links served by this listener (stdio: file://).
+  auto links = std::make_shared<omm::local::FileLinks>();
+  if (a.transport != "stdio") {
+    local.result_link = [links](const std::string& key, std::int64_t expires_at) {
+      return links->url_for(key, expires_at);
+    };
+  }
+  std::error_code ec;
+  std::string results_dir =
+      (std::filesystem::weakly_canonical(local.root, ec) / ".tmp" / "results").string();
+  omm::tools::register_product_tools(server, product_options(a.backend, local));
   omm::tools::register_prompts(server);
   omm::tools::register_docs_resources(server);
   if (a.conformance_fixtures) omm::tools::register_conformance_fixtures(server);
@@ -204,6 +225,18 @@ int serve(const omm::cli::ServeArgs& a) {
   http.guard.allowed_hosts = a.allowed_hosts;
   http.guard.allowed_origins = a.allowed_origins;
   http.guard.auth_token = a.auth_token;
+  http.routes.push_back({"/files/", [links, results_dir](const httplib::Request& req,
+                                                         httplib::Response& res) {
+                           omm::local::serve_file_link(*links, results_dir, req, res);
+                         }});
+  http.on_listening = [links](const std::string& host, int port) {
+    // A wildcard listener is reached locally through loopback.
+    std::string h = host == "0.0.0.0" || host.empty() ? "127.0.0.1"
+                    : host == "::"                     ? "[::1]"
+                    : host.find(':') != std::string::npos ? "[" + host + "]"
+                                                          : host;
+    links->set_base_url("http://" + h + ":" + std::to_string(port));
+  };
   return omm::mcp::serve_http(server, http);
 }
 

@@ -36,6 +36,17 @@ Status flag_error(const std::string& flag, const std::string& what) {
 
 }  // namespace
 
+bool parse_byte_count(const std::string& value, std::uint64_t* out) {
+  if (value.empty() || value.size() > 13) return false;
+  for (char c : value) {
+    if (c < '0' || c > '9') return false;
+  }
+  std::uint64_t n = std::stoull(value);
+  if (n < 1 || n > (1ull << 40)) return false;
+  *out = n;
+  return true;
+}
+
 bool parse_listen(const std::string& value, std::string* host, int* port) {
   size_t colon = value.rfind(':');
   if (colon == std::string::npos) return false;
@@ -120,6 +131,12 @@ Result<ServeArgs> parse_serve_args(const std::vector<std::string>& args) {
       if (flag == "--output-dir") a.output_dir = value;
       if (flag == "--input-dir") a.input_dirs.push_back(value);
       if (flag == "--watermark-key") a.watermark_key = value;
+    } else if (flag == "--allow-private-uri") {
+      a.allow_private_uri = true;
+    } else if (flag == "--max-fetch-bytes") {
+      if (!need_value() || !parse_byte_count(value, &a.max_fetch_bytes)) {
+        return flag_error(flag, "must be 1..1099511627776 bytes, got '" + value + "'");
+      }
     } else if (flag == "--page-size") {
       if (!need_value() || !parse_size(value, 1, 1000, &a.page_size)) {
         return flag_error(flag, "must be 1..1000, got '" + value + "'");

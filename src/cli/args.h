@@ -1,6 +1,7 @@
 // Command-line flag parsing for the subcommands. Pure functions (tested, fuzzable).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -27,7 +28,12 @@ struct ServeArgs {
   std::string output_dir;               // --output-dir
   std::vector<std::string> input_dirs;  // --input-dir (repeatable)
   std::string watermark_key;            // --watermark-key
+  std::uint64_t max_fetch_bytes = 0;    // --max-fetch-bytes (0: the executor's default)
+  bool allow_private_uri = false;       // --allow-private-uri
 };
+
+// --max-fetch-bytes: 1..1099511627776 (1 TiB).
+bool parse_byte_count(const std::string& value, std::uint64_t* out);
 
 // Parses the flags after "serve". Errors name the flag and the allowed values.
 Result<ServeArgs> parse_serve_args(const std::vector<std::string>& args);

@@ -1,5 +1,7 @@
 #include "cli/process_args.h"
 
+#include "cli/args.h"
+
 #include <cstdlib>
 
 namespace omm::cli {
@@ -58,6 +60,13 @@ Result<ProcessArgs> parse_process_args(const std::vector<std::string>& args, con
       r.dry_run = true;
     } else if (flag == "--no-download") {
       r.no_download = true;
+    } else if (flag == "--allow-private-uri") {
+      out.allow_private_uri = true;
+    } else if (flag == "--max-fetch-bytes") {
+      if (Status s = need("a number of bytes"); !s.is_ok()) return s;
+      if (!parse_byte_count(value, &out.max_fetch_bytes)) {
+        return flag_error(flag, "must be 1..1099511627776 bytes, got '" + value + "'");
+      }
     } else if (flag == "--operations") {
       operations_seen = true;
       if (inline_value) r.operations.push_back(value);

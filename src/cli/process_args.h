@@ -2,11 +2,13 @@
 //   (--source KEY | --uri PATH_OR_URL) --operations OP [OP ...] [--output-mode url|download|save]
 //   [--output-path P] [--target-key K] [--bucket B] [--region R] [--endpoint E] [--expires N]
 //   [--imm-project P] [--timeout-seconds N] [--dry-run] [--no-download]
+//   [--max-fetch-bytes N] [--allow-private-uri] (local backend, http(s) --uri)
 // Defaults come from the skill's variables (ALIBABA_CLOUD_OSS_BUCKET, ALIBABA_CLOUD_OSS_REGION,
 // ALIBABA_CLOUD_IMM_PROJECT, ALIBABA_CLOUD_ASYNC_TIMEOUT_SECONDS); relative local paths are
 // made absolute against `cwd`. Pure apart from the environment lookup passed in.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -23,6 +25,8 @@ struct ProcessArgs {
   std::string root;        // --root (local backend bucket directory)
   std::string output_dir;  // --output-dir
   std::string watermark_key;
+  std::uint64_t max_fetch_bytes = 0;  // --max-fetch-bytes (0: the executor's default)
+  bool allow_private_uri = false;     // --allow-private-uri
 };
 
 using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;

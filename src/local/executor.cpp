@@ -16,6 +16,8 @@
 #include "local/delivery.h"
 #include "local/engine_pool.h"
 #include "local/ffmpeg_runner.h"
+#include "local/file_links.h"
+#include "local/uri_fetch.h"
 
 namespace omm::local {
 
@@ -109,7 +111,68 @@ Result<std::shared_ptr<LocalExecutor>> LocalExecutor::create(LocalOptions option
   if (options.input_dirs.empty()) options.input_dirs = {options.output_dir, store->root()};
   for (auto& d : options.input_dirs) d = canonical_or_weak(d).string();
   if (options.workers == 0) options.workers = std::max(1u, std::thread::hardware_concurrency());
-  return std::shared_ptr<LocalExecutor>(new LocalExecutor(std::move(options), std::move(*store)));
+  auto executor =
+      std::shared_ptr<LocalExecutor>(new LocalExecutor(std::move(options), std::move(*store)));
+  executor->sweep_results();
+  return executor;
+}
+
+LocalExecutor::FetchedCopy::~FetchedCopy() {
+  if (!path.empty()) std::remove(path.c_str());
+}
+
+// url-mode results live until their longest possible link has expired; fetched copies that a
+// crash left behind go after an hour.
+void LocalExecutor::sweep_results() const {
+  std::error_code ec;
+  auto now = fs::file_time_type::clock::now();
+  fs::path tmp = fs::path(store_.root()) / ".tmp";
+  for (const auto& e : fs::directory_iterator(tmp / "results", ec)) {
+    std::error_code ec2;
+    auto age = now - fs::last_write_time(e.path(), ec2);
+    if (!ec2 && age > std::chrono::seconds(kMaxLinkSeconds)) fs::remove_all(e.path(), ec2);
+  }
+  for (const auto& e : fs::directory_iterator(tmp, ec)) {
+    std::error_code ec2;
+    if (e.path().filename().string().rfind("fetch-", 0) != 0) continue;
+    auto age = now - fs::last_write_time(e.path(), ec2);
+    if (!ec2 && age > std::chrono::hours(1)) fs::remove(e.path(), ec2);
+  }
+}
+
+std::string LocalExecutor::result_url(const core::Plan& plan, const std::string& path) const {
+  if (!options_.result_link) return "file://" + path;
+  std::string results = (fs::path(store_.root()) / ".tmp" / "results").string() + "/";
+  std::string key = path.rfind(results, 0) == 0 ? path.substr(results.size()) : path;
+  std::int64_t seconds = std::min(plan.output.expires.value_or(kDefaultLinkSeconds), kMaxLinkSeconds);
+  return options_.result_link(key, unix_now() + seconds);
+}
+
+Result<std::string> LocalExecutor::fetch_source(const core::Plan& plan, FetchedCopy& fetched,
+                                                const RunContext* context) const {
+  // Keep the URL path's extension: engines and the default output format go by it.
+  std::string url_path = plan.source.value.substr(0, plan.source.value.find_first_of("?#"));
+  std::string ext = extension_of(url_path.substr(url_path.rfind('/') + 1));
+  bool ext_ok = !ext.empty() && ext.size() <= 5;
+  for (char c : ext) ext_ok = ext_ok && std::isalnum(static_cast<unsigned char>(c));
+  fs::path dir = fs::path(store_.root()) / ".tmp";
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return io_error("cannot create " + dir.string(), ec);
+  fetched.path = (dir / ("fetch-" + new_request_id().substr(6) + (ext_ok ? "." + ext : ""))).string();
+  FetchOptions o;
+  o.max_bytes = options_.max_fetch_bytes;
+  o.allow_private = options_.allow_private_uri;
+  if (context && context->cancelled) o.cancelled = context->cancelled;
+  auto r = fetch_to_file(plan.source.value, fetched.path, o);
+  if (!r.ok()) {
+    if (r.status().id() == "source.bad_url") {
+      return Status::error(fmt::format("invalid_argument.{}.source.uri", plan.tool),
+                           r.status().message());
+    }
+    return r.status();
+  }
+  return fetched.path;
 }
 
 LocalExecutor::LocalExecutor(LocalOptions options, DirStore store)
@@ -153,7 +216,8 @@ EnginePool* LocalExecutor::engine(const std::string& name, Status* error) {
   return slot.get();
 }
 
-Result<std::string> LocalExecutor::resolve_source(const core::Plan& plan) const {
+Result<std::string> LocalExecutor::resolve_source(const core::Plan& plan, FetchedCopy& fetched,
+                                                  const RunContext* context) const {
   if (plan.source.kind == core::Source::Kind::kKey) {
     auto head = store_.head(plan.source.value);
     if (!head.ok()) {
@@ -168,9 +232,7 @@ Result<std::string> LocalExecutor::resolve_source(const core::Plan& plan) const 
   }
   const std::string& uri = plan.source.value;
   if (uri.rfind("http://", 0) == 0 || uri.rfind("https://", 0) == 0) {
-    return Status::error("unsupported_on_backend.source.uri",
-                         "http(s) sources are not fetched by the local backend in this build; "
-                         "download the file into an input directory and pass its path");
+    return fetch_source(plan, fetched, context);
   }
   fs::path p = canonical_or_weak(uri);
   bool allowed = false;
@@ -229,7 +291,8 @@ std::string LocalExecutor::key_of(const std::string& path) const {
 }
 
 Result<json> LocalExecutor::run_media(const core::Plan& plan, const RunContext& context) {
-  auto source = resolve_source(plan);
+  FetchedCopy fetched;
+  auto source = resolve_source(plan, fetched, &context);
   if (!source.ok()) return source.status();
   std::string request_id = new_request_id();
   MediaJob job;
@@ -264,6 +327,7 @@ Result<json> LocalExecutor::run_media(const core::Plan& plan, const RunContext& 
       if (p.name() == std::string_view("f") && !p.is_int()) name = "result." + p.as_text();
     }
     job.output = (fs::path(store_.root()) / ".tmp" / "results" / request_id.substr(6) / name).string();
+    sweep_results();
   }
   if (!job.output.empty()) {
     std::error_code ec;
@@ -329,7 +393,7 @@ Result<json> LocalExecutor::run_media(const core::Plan& plan, const RunContext& 
   } else if (plan.output.mode == core::OutputMode::kDownload) {
     result["path"] = r->files.empty() ? job.output : r->files.front();
   } else {
-    result["url"] = "file://" + (r->files.empty() ? job.output : r->files.front());
+    result["url"] = result_url(plan, r->files.empty() ? job.output : r->files.front());
   }
   result["size"] = size;
   if (plan.output.mode != core::OutputMode::kUrl) result["metadata"] = r->metadata;
@@ -341,7 +405,8 @@ Result<json> LocalExecutor::run_media(const core::Plan& plan, const RunContext& 
 
 Result<json> LocalExecutor::run_engine_job(const core::Plan& plan, const std::string& engine_name,
                                            const RunContext& context) {
-  auto source = resolve_source(plan);
+  FetchedCopy fetched;
+  auto source = resolve_source(plan, fetched, &context);
   if (!source.ok()) return source.status();
   std::string request_id = new_request_id();
   JobControl control{context.cancelled};
@@ -377,6 +442,7 @@ Result<json> LocalExecutor::run_engine_job(const core::Plan& plan, const std::st
       if (!p.ok()) return p.status();
       final_path = *p;
     } else {  // url: a result file of the server's own
+      sweep_results();
       final_path = (fs::path(store_.root()) / ".tmp" / "results" /
                     (request_id.substr(6) + "." + format)).string();
     }
@@ -470,7 +536,7 @@ Result<json> LocalExecutor::run_engine_job(const core::Plan& plan, const std::st
     if (plan.output.mode == core::OutputMode::kDownload) {
       result["path"] = final_path;
     } else {
-      result["url"] = "file://" + final_path;
+      result["url"] = result_url(plan, final_path);
     }
   }
   if (plan.output.mode != core::OutputMode::kUrl && !metadata.is_null()) result["metadata"] = metadata;
@@ -481,7 +547,8 @@ Result<json> LocalExecutor::run_transfer(const core::Plan& plan) {
   json result{{"success", true}, {"backend", "local"}, {"operations", ""},
               {"request_id", new_request_id()}};
   if (plan.tool == "object_upload") {
-    auto source = resolve_source(plan);
+    FetchedCopy fetched;
+    auto source = resolve_source(plan, fetched);
     if (!source.ok()) return source.status();
     auto info = store_.put_file(plan.output.target_key, *source);
     if (!info.ok()) return info.status();
@@ -491,7 +558,8 @@ Result<json> LocalExecutor::run_transfer(const core::Plan& plan) {
     result["metadata"] = {{"content_type", info->content_type}, {"etag", info->etag}};
     return result;
   }
-  auto source = resolve_source(plan);  // the key to download
+  FetchedCopy none;
+  auto source = resolve_source(plan, none);  // the key to download
   if (!source.ok()) return source.status();
   auto path = resolve_download_path(plan.tool, plan.output.path);
   if (!path.ok()) return path.status();

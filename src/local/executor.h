@@ -4,8 +4,11 @@
 // blind watermarks to the vision engine workers (EnginePool each). Output delivery: `save`
 // writes the object through a temporary file renamed on success; `download` writes inside the
 // output directory (paths that escape it are refused) the same way; `url` over stdio is a
-// file:// URI of the result kept under <root>/.tmp/results/. `uri` sources must be local files
-// inside the input directories (never credential files). Results follow DESIGN.md "Results".
+// file:// URI of the result kept under <root>/.tmp/results/, over HTTP a token link made by
+// `result_link` (file_links.h); results older than kMaxLinkSeconds are swept at start and
+// whenever a new one is made. Local `uri` sources must be files inside the input directories
+// (never credential files); http(s) sources are fetched (uri_fetch.h) into <root>/.tmp/ and the
+// copy is removed when the call ends, whatever the outcome. Results follow DESIGN.md "Results".
 // Thread-safe: calls may run concurrently.
 #pragma once
 
@@ -36,6 +39,11 @@ struct LocalOptions {
   std::uint64_t memory_limit_mb = 1024;
   std::uint64_t max_pixels = 250000000;
   std::chrono::milliseconds job_timeout{120000};
+  // url mode: the link to a result from its path relative to <root>/.tmp/results/ and the
+  // expiry (unix seconds). Empty (stdio, the CLI): file:// URIs. Set by main.cpp for HTTP.
+  std::function<std::string(const std::string& key, std::int64_t expires_at)> result_link;
+  std::uint64_t max_fetch_bytes = 256ull << 20;  // --max-fetch-bytes (http(s) sources)
+  bool allow_private_uri = false;                // --allow-private-uri
 };
 
 struct RunContext {
@@ -58,7 +66,21 @@ class LocalExecutor {
 
  private:
   LocalExecutor(LocalOptions options, DirStore store);
-  Result<std::string> resolve_source(const core::Plan& plan) const;
+  // A fetched http(s) source's temporary copy, removed when the holder goes out of scope.
+  struct FetchedCopy {
+    std::string path;
+    FetchedCopy() = default;
+    FetchedCopy(const FetchedCopy&) = delete;
+    FetchedCopy& operator=(const FetchedCopy&) = delete;
+    ~FetchedCopy();
+  };
+  Result<std::string> resolve_source(const core::Plan& plan, FetchedCopy& fetched,
+                                     const RunContext* context = nullptr) const;
+  Result<std::string> fetch_source(const core::Plan& plan, FetchedCopy& fetched,
+                                   const RunContext* context) const;
+  // The url of a result file under <root>/.tmp/results/ (a token link or file://).
+  std::string result_url(const core::Plan& plan, const std::string& path) const;
+  void sweep_results() const;
   Result<std::string> resolve_download_path(const std::string& tool, const std::string& path) const;
   Result<std::string> find_engine(const std::string& name) const;
   EnginePool* engine(const std::string& name, Status* error);

@@ -373,7 +373,13 @@ int serve_http(Server& server, const HttpOptions& options) {
       json_error(res, 403, rpc::kInvalidRequest, "Forbidden: Origin not allowed");
       return httplib::Server::HandlerResponse::Handled;
     }
-    if (!bearer_ok(header(req, "Authorization"), options.guard)) {
+    // Extra routes carry their own authorization (e.g. a token in the link) and are fetched by
+    // players that cannot send a bearer token.
+    bool own_auth = false;
+    for (const auto& route : options.routes) {
+      own_auth = own_auth || req.path.rfind(route.prefix, 0) == 0;
+    }
+    if (!own_auth && !bearer_ok(header(req, "Authorization"), options.guard)) {
       res.set_header("WWW-Authenticate", "Bearer");
       json_error(res, 401, rpc::kInvalidRequest, "Unauthorized: a valid bearer token is required");
       return httplib::Server::HandlerResponse::Handled;
@@ -500,6 +506,15 @@ int serve_http(Server& server, const HttpOptions& options) {
     });
   }
 
+  for (const auto& route : options.routes) {
+    std::string pattern;  // the prefix as a literal regex, then anything
+    for (char c : route.prefix) {
+      if (std::string_view("\\^$.|?*+()[]{}").find(c) != std::string_view::npos) pattern += '\\';
+      pattern += c;
+    }
+    svr.Get(pattern + ".*", route.handler);
+  }
+
   int port = options.port;
   if (port == 0) {
     port = svr.bind_to_any_port(options.host);
@@ -513,6 +528,7 @@ int serve_http(Server& server, const HttpOptions& options) {
   }
   std::string shown_host = options.host.find(':') != std::string::npos
                                ? "[" + options.host + "]" : options.host;
+  if (options.on_listening) options.on_listening(options.host, port);
   fmt::print(stderr, "listening on http://{}:{}/mcp\n", shown_host, port);
   std::fflush(stderr);
 

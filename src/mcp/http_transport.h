@@ -10,17 +10,32 @@
 // request. SSE streams send a ':' keep-alive comment every `keepalive` and end with their session.
 // Connections are served by a thread-per-connection queue capped at `max_threads` (httplib's
 // fixed pool of 8 would be exhausted by 8 open streams).
+// Extra GET/HEAD routes (`routes`, e.g. the local backend's /files/ links) are served on the same
+// listener behind the same Host/Origin checks; they authorize requests themselves (no bearer
+// token: media players cannot send one). The transport knows nothing of their content.
 #pragma once
 
 #include <chrono>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "mcp/http_guard.h"
+
+namespace httplib {
+struct Request;
+struct Response;
+}  // namespace httplib
 
 namespace omm::mcp {
 
 class Server;
+
+// A GET (and HEAD) handler for every path that starts with `prefix` (e.g. "/files/").
+struct HttpRoute {
+  std::string prefix;
+  std::function<void(const httplib::Request&, httplib::Response&)> handler;
+};
 
 struct HttpOptions {
   std::string host = "127.0.0.1";
@@ -32,6 +47,9 @@ struct HttpOptions {
   size_t max_threads = 256;
   size_t max_sessions = 1000;
   std::chrono::seconds session_idle_timeout{3600};
+  std::vector<HttpRoute> routes;
+  // Called once the socket is bound, with the host and the actual port (port 0 picks one).
+  std::function<void(const std::string& host, int port)> on_listening;
 };
 
 // Serves until SIGINT/SIGTERM (or `stop` is called from another thread). Prints

@@ -1,4 +1,5 @@
 #include "cli/args.h"
+#include "cli/process_args.h"
 
 #include <doctest/doctest.h>
 
@@ -51,4 +52,30 @@ TEST_CASE("listen addresses") {
   CHECK(port == 9000);
   CHECK(omm::cli::parse_listen(":81", &host, &port));
   CHECK(host == "127.0.0.1");
+}
+
+TEST_CASE("http(s) source flags on serve and process") {
+  auto a = parse_serve_args({"--max-fetch-bytes", "1048576", "--allow-private-uri"});
+  REQUIRE(a.ok());
+  CHECK(a->max_fetch_bytes == 1048576);
+  CHECK(a->allow_private_uri);
+  CHECK(parse_serve_args({})->max_fetch_bytes == 0);  // 0: the executor's default
+  CHECK_FALSE(parse_serve_args({})->allow_private_uri);
+  for (const char* bad : {"0", "-1", "1MB", "1099511627777", ""}) {
+    CAPTURE(bad);
+    auto r = parse_serve_args({"--max-fetch-bytes", bad});
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().id() == "invalid_argument.cli.max-fetch-bytes");
+    CHECK(r.status().message() ==
+          std::string("--max-fetch-bytes must be 1..1099511627776 bytes, got '") + bad + "'");
+  }
+  auto env = [](const std::string&) -> std::optional<std::string> { return std::nullopt; };
+  auto p = omm::cli::parse_process_args({"--uri", "https://example.com/a.png", "--operations",
+                                         "resize:w=10", "--max-fetch-bytes=4096",
+                                         "--allow-private-uri"},
+                                        env, "/tmp");
+  REQUIRE(p.ok());
+  CHECK(p->request.uri == "https://example.com/a.png");
+  CHECK(p->max_fetch_bytes == 4096);
+  CHECK(p->allow_private_uri);
 }
