@@ -64,6 +64,10 @@ Serve options:
   --input-dir DIR              directories local `uri` sources may come from (repeatable;
                                default: the output directory and the root)
   --watermark-key KEY          key of the local blind watermark
+  --max-duration SECONDS       local backend: the longest span of media one video/audio job
+                               may read (ss/t, num x inter and concat pieces count); longer
+                               jobs fail at once with [engine.limit.duration] (default 14400
+                               = 4 h; 0: no limit)
   --max-fetch-bytes N          local backend: largest http(s) `uri` source fetched
                                (default 268435456 = 256 MiB)
   --allow-private-uri          local backend: also fetch http(s) sources from loopback,
@@ -79,6 +83,7 @@ constexpr const char* kProcessUsage = R"(Usage:
                         [--bucket B] [--region R] [--endpoint URL] [--expires SECONDS]
                         [--imm-project NAME] [--timeout-seconds N] [--no-download] [--dry-run]
                         [--root DIR] [--output-dir DIR] [--watermark-key KEY]
+                        [--max-duration SECONDS]
                         [--max-fetch-bytes N] [--allow-private-uri]
 
 Operations use the skill's string syntax, e.g. "resize:w=600" "watermark:text=© 2026,g=se"
@@ -171,6 +176,7 @@ int process(const std::vector<std::string>& args) {
   auto options = local_options(parsed->root, parsed->output_dir.empty() ? dir : parsed->output_dir,
                                {}, parsed->watermark_key);
   options.input_dirs = {dir, options.output_dir, options.root};
+  options.max_duration = std::chrono::seconds(parsed->max_duration);
   if (parsed->max_fetch_bytes > 0) options.max_fetch_bytes = parsed->max_fetch_bytes;
   options.allow_private_uri = parsed->allow_private_uri;
   auto executor = omm::local::LocalExecutor::create(options);
@@ -202,6 +208,7 @@ int serve(const omm::cli::ServeArgs& a) {
   auto local = local_options(a.root, a.output_dir, a.input_dirs, a.watermark_key);
   if (a.max_fetch_bytes > 0) local.max_fetch_bytes = a.max_fetch_bytes;
   local.allow_private_uri = a.allow_private_uri;
+  local.max_duration = std::chrono::seconds(a.max_duration);
   // Over HTTP, url-mode results are token links served by this listener (stdio: file://).
   auto links = std::make_shared<omm::local::FileLinks>();
   if (a.transport != "stdio") {

@@ -28,6 +28,7 @@ struct ServeArgs {
   std::string output_dir;               // --output-dir
   std::vector<std::string> input_dirs;  // --input-dir (repeatable)
   std::string watermark_key;            // --watermark-key
+  size_t max_duration = 14400;          // --max-duration SECONDS (0: no limit), default 4 h
   std::uint64_t max_fetch_bytes = 0;    // --max-fetch-bytes (0: the executor's default)
   bool allow_private_uri = false;       // --allow-private-uri
 };

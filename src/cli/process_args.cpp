@@ -90,6 +90,13 @@ Result<ProcessArgs> parse_process_args(const std::vector<std::string>& args, con
       if (flag == "--root") out.root = absolute(value, cwd);
       if (flag == "--output-dir") out.output_dir = absolute(value, cwd);
       if (flag == "--watermark-key") out.watermark_key = value;
+    } else if (flag == "--max-duration") {
+      if (Status s = need("a whole number of seconds"); !s.is_ok()) return s;
+      auto n = parse_int(value);
+      if (!n || *n < 0 || *n > 100000000) {
+        return flag_error(flag, "must be 0..100000000 seconds (0: no limit), got '" + value + "'");
+      }
+      out.max_duration = *n;
     } else if (flag == "--expires" || flag == "--timeout-seconds") {
       if (Status s = need("a whole number of seconds"); !s.is_ok()) return s;
       auto n = parse_int(value);

@@ -2,6 +2,7 @@
 //   (--source KEY | --uri PATH_OR_URL) --operations OP [OP ...] [--output-mode url|download|save]
 //   [--output-path P] [--target-key K] [--bucket B] [--region R] [--endpoint E] [--expires N]
 //   [--imm-project P] [--timeout-seconds N] [--dry-run] [--no-download]
+//   [--max-duration SECONDS] (local backend: the longest media span one FFmpeg job may read)
 //   [--max-fetch-bytes N] [--allow-private-uri] (local backend, http(s) --uri)
 // Defaults come from the skill's variables (ALIBABA_CLOUD_OSS_BUCKET, ALIBABA_CLOUD_OSS_REGION,
 // ALIBABA_CLOUD_IMM_PROJECT, ALIBABA_CLOUD_ASYNC_TIMEOUT_SECONDS); relative local paths are
@@ -25,6 +26,7 @@ struct ProcessArgs {
   std::string root;        // --root (local backend bucket directory)
   std::string output_dir;  // --output-dir
   std::string watermark_key;
+  long long max_duration = 14400;  // --max-duration SECONDS (0: no limit), default 4 h
   std::uint64_t max_fetch_bytes = 0;  // --max-fetch-bytes (0: the executor's default)
   bool allow_private_uri = false;     // --allow-private-uri
 };

@@ -349,7 +349,9 @@ Result<json> LocalExecutor::run_media(const core::Plan& plan, const RunContext& 
       }
     });
   }
-  FfmpegRunner runner;
+  FfmpegConfig ffmpeg_config;
+  ffmpeg_config.max_duration = options_.max_duration;
+  FfmpegRunner runner(ffmpeg_config);
   ProgressFn progress;
   if (context.progress) {
     progress = [&](double f) { context.progress(f, fmt::format("{:.0f}%", f * 100)); };

@@ -38,6 +38,8 @@ struct LocalOptions {
   size_t workers = 2;                   // per engine; default: the number of cores
   std::uint64_t memory_limit_mb = 1024;
   std::uint64_t max_pixels = 250000000;
+  // --max-duration: the longest span of media one FFmpeg job may read ([engine.limit.duration]).
+  std::chrono::seconds max_duration{std::chrono::hours(4)};
   std::chrono::milliseconds job_timeout{120000};
   // url mode: the link to a result from its path relative to <root>/.tmp/results/ and the
   // expiry (unix seconds). Empty (stdio, the CLI): file:// URIs. Set by main.cpp for HTTP.

@@ -302,7 +302,7 @@ Result<Argv> snapshot_args(const Operation& op, const ArgsRequest& req) {
   const ArgsInput& in = req.inputs.front();
   if (Status s = need_video(in); !s) return s;
   std::int64_t t = int_param(op, "t").value_or(0);
-  bool fast = text_param(op, "m") == "fast";
+  bool fast = text_param(op, "m") == "fast" && !req.exact;
   // Past the end OSS answers the last frame.
   bool last =
       req.last_frame || (in.media.duration > 0 && t >= std::llround(in.media.duration * 1000));
@@ -310,7 +310,8 @@ Result<Argv> snapshot_args(const Operation& op, const ArgsRequest& req) {
   Argv a = start(req, false);
   if (last) {
     // Decode the final seconds and keep overwriting one file: the last frame written stays.
-    append(a, {"-sseof", "-3"});
+    double window = in.media.fps > 0 ? std::max(3.0, 3 / in.media.fps) : 3.0;
+    append(a, {"-sseof", "-" + number(window)});
     if (fast) append(a, {"-skip_frame", "nokey"});
   } else if (t > 0) {
     append(a, {"-ss", ms_to_seconds(t)});
@@ -703,6 +704,11 @@ double expected_output_seconds(const Operation& op, std::span<const ArgsInput> i
   auto num = int_param(op, "num");
   auto inter = int_param(op, "inter");
   if (num && inter) seconds = std::min(seconds, static_cast<double>(*num * *inter) / 1000);
+  if (name == "video_animation" && num && !inter) {  // num frames at fps (else the source's rate)
+    double fps = static_cast<double>(int_param(op, "fps").value_or(0));
+    if (fps <= 0) fps = in.media.fps;
+    if (fps > 0) seconds = std::min(seconds, static_cast<double>(*num) / fps);
+  }
   return seconds;
 }
 

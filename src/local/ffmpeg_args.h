@@ -54,8 +54,12 @@ struct ArgsRequest {
   // playlist (segments are written next to it).
   std::string output;
   // video_snapshot: take the last frame (the runner retries with this when `t` lay past the
-  // last frame and nothing was written).
+  // last frame and nothing was written). The last frame is searched in the final 3 s, or the
+  // final 3 frame intervals of a sparse video (one frame a minute).
   bool last_frame = false;
+  // video_snapshot: ignore m=fast (the runner's last try when the last keyframe lies before the
+  // window searched for the last frame).
+  bool exact = false;
 };
 
 // Ids: engine.unsupported (an op that is not a media op, or a codec this FFmpeg lacks),
@@ -73,7 +77,9 @@ struct ConcatSlot {
 };
 std::vector<ConcatSlot> concat_order(const core::Operation& op);
 
-// How long the output runs, in seconds, for progress (0 when it cannot be known).
+// How long a span of the inputs the job reads, in seconds (0 when it cannot be known or, as for
+// video_snapshot and the info operations, does not grow with the media): for progress and for
+// the duration limit.
 double expected_output_seconds(const core::Operation& op, std::span<const ArgsInput> inputs);
 
 // Numbered frames of video_snapshots: `<prefix>_0_<n>.<ext>` with n from 1 — OSS appends

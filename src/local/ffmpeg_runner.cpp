@@ -6,7 +6,10 @@
 #include <algorithm>
 #include <atomic>
 #include <charconv>
+#include <cmath>
+#include <cstring>
 #include <filesystem>
+#include <optional>
 #include <random>
 #include <system_error>
 
@@ -127,6 +130,15 @@ Status run_ffmpeg(const std::vector<std::string>& argv, RunContext& ctx) {
             "ffmpeg did not finish within the job's time limit ({} s)",
             std::chrono::duration_cast<std::chrono::seconds>(ctx.config.time_limit).count()));
   }
+  if (!exit.exited) {
+    // Killed from outside (the OOM killer, an operator): like a crashed engine worker.
+    std::string why = proc.stderr_summary();
+    return Status::error(
+        "engine.crashed",
+        fmt::format("ffmpeg was killed by signal {} ({}); the job failed and its partial output "
+                    "was removed{}{}",
+                    exit.signal, strsignal(exit.signal), why.empty() ? "" : ": ", why));
+  }
   if (!exit.success()) {
     std::string why = proc.stderr_summary();
     if (why.empty()) {
@@ -156,6 +168,65 @@ Status move_into_place(const fs::path& from, const fs::path& to) {
 std::string extension_of(const core::Operation& op) {
   const core::Param* f = op.find("f");
   return f == nullptr ? std::string("jpg") : f->plain();
+}
+
+// "1:02:03" for 3723 s.
+std::string clock_time(double seconds) {
+  auto s = static_cast<long long>(std::llround(seconds));
+  return fmt::format("{}:{:02d}:{:02d}", s / 3600, s / 60 % 60, s % 60);
+}
+
+// The duration limit, from the probed inputs, before anything runs.
+Status check_duration(const core::Operation& op, const ArgsRequest& req,
+                      std::chrono::seconds limit) {
+  if (limit.count() <= 0) return Status::ok();
+  double span = expected_output_seconds(op, req.inputs);
+  if (span <= static_cast<double>(limit.count())) return Status::ok();
+  return Status::error(
+      "engine.limit.duration",
+      fmt::format("{} would read {} of media ({:.0f} s), over the limit of {} ({} s, "
+                  "--max-duration); process a part (ss and t, or num and inter) or raise the "
+                  "limit",
+                  op.spec->name, clock_time(span), span,
+                  clock_time(static_cast<double>(limit.count())), limit.count()));
+}
+
+// video_snapshot: a t at or past the end answers the last frame (as OSS does), with a warning.
+std::optional<std::string> snapshot_past_end(const core::Operation& op, const MediaSummary& media,
+                                             bool fell_back) {
+  const core::Param* t = op.find("t");
+  std::int64_t ms = t != nullptr && t->is_int() ? t->as_int() : 0;
+  std::int64_t end = std::llround(media.duration * 1000);
+  if (media.duration > 0 && ms >= end) {
+    return fmt::format("t={} ms is past the end of the video ({} ms); the last frame was returned",
+                       ms, end);
+  }
+  if (fell_back) {
+    return fmt::format("t={} ms is past the last frame of the video; the last frame was returned",
+                       ms);
+  }
+  return std::nullopt;
+}
+
+// An image (ffprobe reads JPEG, PNG, WebP, BMP, TIFF as one-frame "video" through image2 or an
+// *_pipe demuxer, GIF through its own): "jpeg", "png", "gif", …; "" for video and audio. As on
+// OSS, images belong to the image tools.
+std::string image_kind(const MediaSummary& media) {
+  const std::string& f = media.format;
+  if (f == "gif") return f;
+  bool pipe = f.size() > 5 && f.compare(f.size() - 5, 5, "_pipe") == 0;
+  if (!pipe && f != "image2") return {};
+  if (pipe) return f.substr(0, f.size() - 5);
+  return media.video_codec == "mjpeg" ? std::string("jpeg") : media.video_codec;
+}
+
+// ffmpeg exited 0 but wrote nothing playable: the input held no decodable frame or sample (a
+// header without data), or none in the requested range.
+Status nothing_decoded(const std::string& label) {
+  return Status::error("engine.decode",
+                       fmt::format("{}: nothing could be decoded from the input in the requested "
+                                   "range; ffmpeg wrote no media",
+                                   label));
 }
 
 // Start past the end: OSS has nothing to return for frame operations.
@@ -211,6 +282,14 @@ Result<MediaResult> FfmpegRunner::run(const MediaJob& job, const ProgressFn& pro
     auto r = probe_media(path, ProbeOptions{config_.ffprobe, remaining()});
     if (!r.ok() && r.status().id() == "engine.decode") {
       return Status::error("engine.decode", fmt::format("{}: {}", label, r.status().message()));
+    }
+    if (r.ok()) {
+      if (std::string kind = image_kind(r->summary); !kind.empty()) {
+        return Status::error("engine.decode",
+                             fmt::format("{}: a {} image, not a video or audio file (images go to "
+                                         "image_inspect and image_process)",
+                                         label, kind));
+      }
     }
     return r;
   };
@@ -288,13 +367,23 @@ Result<MediaResult> FfmpegRunner::run(const MediaJob& job, const ProgressFn& pro
   RunContext ctx{config_, deadline, progress, cancel, expected_output_seconds(op, req.inputs)};
   auto argv = ffmpeg_args(op, req);
   if (!argv.ok()) return argv.status();
+  if (Status s = check_duration(op, req, config_.max_duration); !s) return s;
   if (Status s = run_ffmpeg(*argv, ctx); !s) return s;
+  bool fell_back = false;
   if (name == "video_snapshot" && !non_empty_file(temp_output)) {
     // t lay past the last frame: OSS answers the last frame.
+    fell_back = true;
     req.last_frame = true;
     argv = ffmpeg_args(op, req);
     if (!argv.ok()) return argv.status();
     if (Status s = run_ffmpeg(*argv, ctx); !s) return s;
+    if (!non_empty_file(temp_output) && op.find("m") != nullptr) {
+      // m=fast: no keyframe within that window; take the exact last frame.
+      req.exact = true;
+      argv = ffmpeg_args(op, req);
+      if (!argv.ok()) return argv.status();
+      if (Status s = run_ffmpeg(*argv, ctx); !s) return s;
+    }
   }
 
   // Move the result into place.
@@ -310,15 +399,18 @@ Result<MediaResult> FfmpegRunner::run(const MediaJob& job, const ProgressFn& pro
       result.files.push_back(target.string());
     }
     if (result.files.empty()) {
-      return Status::error("engine.ffmpeg", "ffmpeg selected no frame (check ss, inter and num)");
+      return Status::error("engine.decode",
+                           fmt::format("{}: no frame was selected or could be decoded (check ss, "
+                                       "inter and num)",
+                                       source_label));
     }
   } else if (name == "hls_m3u8") {
-    if (!non_empty_file(temp_output))
-      return Status::error("engine.ffmpeg", "ffmpeg wrote no playlist");
+    if (!non_empty_file(temp_output)) return nothing_decoded(source_label);
     std::vector<fs::path> segments;
     for (const auto& e : fs::directory_iterator(temp, ec)) {
       if (e.path().filename() != final_path.filename()) segments.push_back(e.path());
     }
+    if (segments.empty()) return nothing_decoded(source_label);
     std::sort(segments.begin(), segments.end());
     std::vector<std::string> moved;
     for (const fs::path& seg : segments) {
@@ -336,8 +428,19 @@ Result<MediaResult> FfmpegRunner::run(const MediaJob& job, const ProgressFn& pro
     result.files.push_back(final_path.string());
     result.files.insert(result.files.end(), moved.begin(), moved.end());
   } else {
-    if (!non_empty_file(temp_output))
-      return Status::error("engine.ffmpeg", "ffmpeg wrote no output");
+    if (!non_empty_file(temp_output)) return nothing_decoded(source_label);
+    // A file ffprobe cannot read back (an mp4 without a single frame) is no result.
+    auto written = probe_media(temp_output.string(), ProbeOptions{config_.ffprobe, remaining()});
+    if (!written.ok()) {
+      if (written.status().id() != "engine.decode") return written.status();
+      return nothing_decoded(source_label);
+    }
+    result.metadata = metadata_json(written->summary);
+    if (name == "video_snapshot") {
+      if (auto w = snapshot_past_end(op, source->summary, fell_back)) {
+        result.data["validation_warnings"] = nlohmann::json::array({*w});
+      }
+    }
     if (Status s = move_into_place(temp_output, final_path); !s) return s;
     result.files.push_back(final_path.string());
   }
@@ -345,11 +448,9 @@ Result<MediaResult> FfmpegRunner::run(const MediaJob& job, const ProgressFn& pro
   guard.release();
   fs::remove_all(temp, ec);
 
-  auto out = probe_media(result.files.front(), ProbeOptions{config_.ffprobe, remaining()});
-  if (out.ok()) {
-    result.metadata = metadata_json(out->summary);
-  } else {
-    result.metadata = nlohmann::json::object();
+  if (result.metadata.is_null()) {
+    auto out = probe_media(result.files.front(), ProbeOptions{config_.ffprobe, remaining()});
+    result.metadata = out.ok() ? metadata_json(out->summary) : nlohmann::json::object();
   }
   if (result.files.size() > 1) result.metadata["files"] = result.files.size();
   if (progress) progress(1.0);

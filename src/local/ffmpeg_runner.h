@@ -9,6 +9,8 @@
 // early — failure, the time limit, cancellation — removes every partial file.
 //
 // Error ids: engine.decode, engine.ffmpeg (the message carries ffmpeg's last stderr lines),
+// engine.crashed (ffmpeg was killed by a signal), engine.limit.duration (the job would read more
+// media than FfmpegConfig::max_duration; checked from the probe before ffmpeg starts),
 // engine.timeout, engine.spawn, engine.unsupported, cancelled, local.io, and
 // invalid_argument.<tool>.<param> for what only the media can tell (a start past the end;
 // concat inputs that differ — see check_concat()).
@@ -37,6 +39,10 @@ struct FfmpegConfig {
   std::string ffmpeg = "ffmpeg";  // program names or paths
   std::string ffprobe = "ffprobe";
   std::chrono::milliseconds time_limit{std::chrono::hours(2)};  // per job, probing included
+  // The longest span of media one job may read (expected_output_seconds() of its inputs, so
+  // ss/t, num×inter and concat pieces count): longer jobs are refused before ffmpeg starts with
+  // [engine.limit.duration]. 0: no limit (the local executor sets it from --max-duration).
+  std::chrono::seconds max_duration{0};
 };
 
 // Cancels one job from another thread: cancel() kills the running child at once; the job then

@@ -15,6 +15,9 @@ TEST_CASE("serve flags") {
   CHECK(a->conformance_fixtures);
   CHECK(a->allowed_origins.size() == 2);
   CHECK(a->workers == 4);
+  CHECK(a->max_duration == 14400);  // 4 h unless --max-duration says otherwise
+  CHECK(parse_serve_args({"--max-duration=0"})->max_duration == 0);
+  CHECK(parse_serve_args({"--max-duration", "60"})->max_duration == 60);
 }
 
 TEST_CASE("bad serve flags name the flag and the allowed values") {
@@ -34,6 +37,8 @@ TEST_CASE("bad serve flags name the flag and the allowed values") {
       {{"--frobnicate"}, "invalid_argument.cli", "unknown option '--frobnicate'"},
       {{"--log-level", "loud"}, "invalid_argument.cli.log-level",
        "--log-level must be one of debug, info, warn, error, off, got 'loud'"},
+      {{"--max-duration", "4h"}, "invalid_argument.cli.max-duration",
+       "--max-duration must be 0..100000000 seconds (0: no limit), got '4h'"},
   };
   for (const auto& c : cases) {
     CAPTURE(c.message);

@@ -471,3 +471,117 @@ TEST_CASE("child process: lines, stderr tail, exit status, deadline and kill") {
   auto missing = ChildProcess::spawn({"/nonexistent/program"});
   CHECK(missing.status().id() == "engine.spawn");
 }
+
+// Bad media and limits (docs/local-backend.md "Bad media and limits"): images are not media,
+// ffmpeg writing nothing is an error, a job longer than max_duration is refused from the probe,
+// a snapshot past the end of a sparse video finds its last frame, a killed ffmpeg is a crash.
+TEST_CASE_FIXTURE(Fixture, "ffmpeg runner: bad media and the duration limit") {
+  omm::local::test::run_tool({"ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-y",
+                              "-f", "lavfi", "-i", "color=c=gray:s=64x64:r=1/60:d=36000", "-c:v",
+                              "libx264", "-pix_fmt", "yuv420p", dir / "long.mp4"});
+  omm::local::test::run_tool({"ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-y",
+                              "-f", "lavfi", "-i", "testsrc2=size=64x48", "-frames:v", "1",
+                              dir / "still.png"});
+  FfmpegConfig limited;
+  limited.max_duration = std::chrono::hours(4);
+  auto job = [&](std::string_view tool, std::string_view args, const std::string& source,
+                 const std::string& output) {
+    return MediaJob{tool_op(tool, args), dir / source, source, {}, dir / output};
+  };
+
+  // 10 hours against a 4-hour limit: refused at once, before ffmpeg runs.
+  auto start = std::chrono::steady_clock::now();
+  auto r = FfmpegRunner(limited).run(
+      job("video_transcode", R"({"f":"mp4","vcodec":"h264","fps":25})", "long.mp4", "out/a.mp4"));
+  CHECK(r.status().id() == "engine.limit.duration");
+  CHECK(r.status().message() ==
+        "video_convert would read 10:00:00 of media (36000 s), over the limit of 4:00:00 "
+        "(14400 s, --max-duration); process a part (ss and t, or num and inter) or raise the "
+        "limit");
+  CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(10));
+  r = FfmpegRunner(limited).run(
+      job("video_frames", R"({"f":"jpg","inter":1000})", "long.mp4", "frames/f"));
+  CHECK(r.status().id() == "engine.limit.duration");
+  // A part of it is fine: three frames ten minutes apart; so is a snapshot.
+  r = FfmpegRunner(limited).run(
+      job("video_frames", R"({"f":"jpg","inter":600000,"num":3})", "long.mp4", "frames/f"));
+  REQUIRE_MESSAGE(r.ok(), r.status().to_string());
+  CHECK(r->files.size() == 3);
+  CHECK(FfmpegRunner(limited)
+            .run(job("video_animation", R"({"f":"gif","num":5})", "long.mp4", "a.gif"))
+            .ok());  // 5 frames at one a minute: 5 minutes of media
+
+  // Past the end of a one-frame-a-minute video: the last frame, also in fast mode, with a warning.
+  for (const char* args :
+       {R"({"t":39600000,"f":"png"})", R"({"t":39600000,"f":"png","m":"fast"})"}) {
+    CAPTURE(args);
+    r = FfmpegRunner(limited).run(job("video_snapshot", args, "long.mp4", "last.png"));
+    REQUIRE_MESSAGE(r.ok(), r.status().to_string());
+    CHECK((*stream_of(ffprobe(dir / "last.png"), "video"))["width"] == 64);
+    CHECK(r->data["validation_warnings"] ==
+          nlohmann::json::array({"t=39600000 ms is past the end of the video (36000000 ms); the "
+                                 "last frame was returned"}));
+  }
+  r = FfmpegRunner(limited).run(
+      job("video_snapshot", R"({"t":18000000,"f":"png"})", "long.mp4", "mid.png"));
+  REQUIRE_MESSAGE(r.ok(), r.status().to_string());
+  CHECK_FALSE(r->data.contains("validation_warnings"));
+
+  // An image is not media; a range with nothing in it writes nothing.
+  r = FfmpegRunner().run(
+      job("video_transcode", R"({"f":"mp4","vcodec":"h264"})", "still.png", "out/b.mp4"));
+  CHECK(r.status().id() == "engine.decode");
+  CHECK(r.status().message() ==
+        "still.png: a png image, not a video or audio file (images go to image_inspect and "
+        "image_process)");
+  r = FfmpegRunner().run(job("media_info", R"({"kind":"video"})", "still.png", ""));
+  CHECK(r.status().id() == "engine.decode");
+  r = FfmpegRunner().run(job("video_transcode", R"({"f":"mp4","vcodec":"h264","ss":0,"t":500})",
+                             "in.mp4", "out/ok.mp4"));
+  REQUIRE_MESSAGE(r.ok(), r.status().to_string());
+  r = FfmpegRunner().run(
+      job("video_transcode", R"({"f":"mp4","vcodec":"h264","ss":30000})", "in.mp4", "out/c.mp4"));
+  CHECK(r.status().id() == "engine.decode");
+  CHECK(r.status().message() ==
+        "in.mp4: nothing could be decoded from the input in the requested range; ffmpeg wrote no "
+        "media");
+  CHECK_FALSE(fs::exists(dir / "out/b.mp4"));
+  CHECK_FALSE(fs::exists(dir / "out/c.mp4"));
+  CHECK(partial_files(dir.path()).empty());
+}
+
+TEST_CASE("ffmpeg runner: an ffmpeg killed from outside is engine.crashed") {
+  ScratchDir dir;
+  omm::local::test::run_tool({"ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-y",
+                              "-f", "lavfi", "-i", "color=c=black:s=64x64:r=1/600:d=36000", "-c:v",
+                              "libx264", "-pix_fmt", "yuv420p", dir / "long.mp4"});
+  const std::string out = dir / "out/long.mp4";
+  MediaJob job{tool_op("video_transcode", R"({"f":"mp4","vcodec":"h264","fps":25})"),
+               dir / "long.mp4",
+               "long.mp4",
+               {},
+               out};
+  std::atomic<bool> started{false};
+  std::thread killer([&] {
+    auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (!started.load() && std::chrono::steady_clock::now() < give_up) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    for (const auto& e : fs::directory_iterator("/proc")) {
+      std::ifstream f(e.path() / "cmdline");
+      std::string cmdline((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+      if (cmdline.rfind("ffmpeg", 0) == 0 && cmdline.find(dir.path()) != std::string::npos) {
+        ::kill(std::stoi(e.path().filename().string()), SIGKILL);
+      }
+    }
+  });
+  auto r = FfmpegRunner().run(job, [&](double f) { started = started || f > 0; });
+  killer.join();
+  CHECK(r.status().id() == "engine.crashed");
+  CHECK(r.status().message().rfind(
+            "ffmpeg was killed by signal 9 (Killed); the job failed and its partial output was "
+            "removed",
+            0) == 0);
+  CHECK_FALSE(fs::exists(out));
+  CHECK(partial_files(dir.path()).empty());
+}
