@@ -112,6 +112,16 @@ std::unique_ptr<EnginePool::Worker> EnginePool::acquire() {
     if (!idle_.empty()) {
       auto w = std::move(idle_.back());
       idle_.pop_back();
+      // A worker that died while idle (killed from outside, the OOM killer) would fail the
+      // next job: reap it and take another one, or start a fresh one.
+      int status = 0;
+      if (::waitpid(w->pid, &status, WNOHANG) == w->pid) {
+        spdlog::warn("engine worker {} died while idle; replacing it", w->pid);
+        w->pid = -1;
+        kill_worker(*w);
+        --live_;
+        continue;
+      }
       return w;
     }
     if (live_ < options_.max_workers) {

@@ -4,7 +4,8 @@
 // time; callers beyond that wait. A job that exceeds its time limit, is cancelled, or whose
 // worker dies (crash, memory limit) fails alone with a clear error — [engine.timeout],
 // [cancelled], [engine.crashed], [engine.limit.memory] — and that worker is discarded; the next
-// job starts a fresh one. Thread-safe.
+// job starts a fresh one. An idle worker that died meanwhile is noticed when a job would take
+// it, and replaced before the job starts. Thread-safe.
 #pragma once
 
 #include <sys/types.h>

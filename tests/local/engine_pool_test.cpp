@@ -6,6 +6,8 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdio>
+#include <string>
 #include <thread>
 
 using nlohmann::json;
@@ -79,6 +81,30 @@ TEST_CASE("a worker killed from outside mid-job fails the job cleanly") {
   REQUIRE_FALSE(r.ok());
   CHECK(r.status().id() == "engine.crashed");
   CHECK(pool.run({{"action", "echo"}}).ok());
+}
+
+TEST_CASE("a worker that died while idle is replaced before the next job") {
+  EnginePool pool(test_options());
+  auto warm = pool.run({{"action", "echo"}});
+  REQUIRE(warm.ok());
+  pid_t pid = (*warm)["data"]["pid"].get<pid_t>();
+  REQUIRE(::kill(pid, SIGKILL) == 0);
+  for (int i = 0; i < 200 && alive(pid); ++i) {  // a zombie until the pool reaps it
+    std::string stat;
+    if (FILE* f = std::fopen(("/proc/" + std::to_string(pid) + "/stat").c_str(), "r")) {
+      char buf[512] = {};
+      stat = std::fgets(buf, sizeof buf, f) ? buf : "";
+      std::fclose(f);
+    }
+    if (stat.find(") Z ") != std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  auto next = pool.run({{"action", "echo"}, {"value", 3}});
+  REQUIRE_MESSAGE(next.ok(), next.status().to_string());
+  CHECK((*next)["data"]["echo"] == 3);
+  CHECK((*next)["data"]["pid"] != pid);
+  CHECK(pool.workers_started() == 2);
+  CHECK(pool.idle_pids().size() == 1);
 }
 
 TEST_CASE("time limit, cancellation and memory limit") {
