@@ -330,6 +330,9 @@ TEST_CASE("vision engine: pixel limit, bad input and unknown operations") {
     std::ifstream jpg(t / "in.jpg", std::ios::binary);
     std::string jbytes((std::istreambuf_iterator<char>(jpg)), {});
     std::ofstream(t / "header-only.jpg", std::ios::binary) << jbytes.substr(0, 20);
+    // Half a JPEG: a complete header, half the scan. OpenCV would decode it with grey rows.
+    std::ofstream(t / "half.jpg", std::ios::binary) << jbytes.substr(0, jbytes.size() / 2);
+    std::ofstream(t / "empty.jpg").close();
   }
   Worker limited({"--max-pixels", "70000"});
   for (const char* name : {"in.jpg", "in.png", "in.webp", "in.bmp", "in.tiff"}) {
@@ -337,6 +340,8 @@ TEST_CASE("vision engine: pixel limit, bad input and unknown operations") {
     json r = detect(limited, "faces", t / name);
     CHECK(error_id(r) == "engine.limit.pixels");
     CHECK(r["error"]["message"].get<std::string>().find("320x240") != std::string::npos);
+    CHECK(r["error"]["message"].get<std::string>().find("read from the header; nothing was "
+                                                        "decoded") != std::string::npos);
   }
   CHECK(error_id(extract(limited, t / "in.png")) == "engine.limit.pixels");
 
@@ -354,12 +359,16 @@ TEST_CASE("vision engine: pixel limit, bad input and unknown operations") {
   } cases[] = {
       {"garbage.jpg", "faces", "engine.decode"},     {"truncated.png", "codes", "engine.decode"},
       {"header-only.jpg", "score", "engine.decode"}, {"missing.png", "bodies", "engine.decode"},
+      {"half.jpg", "faces", "engine.decode"},        {"empty.jpg", "codes", "engine.decode"},
       {"in.png", "resize", "engine.unsupported"},
   };
   for (const auto& c : cases) {
     CAPTURE(c.input);
     CHECK(error_id(detect(w, c.op, t / c.input)) == c.id);
   }
+  CHECK(detect(w, "faces", t / "half.jpg")["error"]["message"] ==
+        "the jpeg input is truncated (no end-of-image marker after its scan)");
+  CHECK(detect(w, "faces", t / "empty.jpg")["error"]["message"] == "the input is empty (0 bytes)");
   json two = w.call({{"input", t / "in.png"},
                      {"operations", json::array({{{"op", "faces"}}, {{"op", "codes"}}})}});
   CHECK(error_id(two) == "engine.unsupported");

@@ -59,8 +59,9 @@ Result<Header> read_header(const std::string& path, const WorkerLimits& limits) 
     img = VImage::new_from_file(path.c_str(), VImage::option()->set("access",
                                                                    VIPS_ACCESS_SEQUENTIAL));
   } catch (const vips::VError& e) {
-    return Status::error("engine.decode", "cannot read the " + h.format + " header: " +
-                                              std::string(e.what()));
+    std::string why = e.what();
+    while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
+    return Status::error("engine.decode", "cannot read the " + h.format + " header: " + why);
   }
   h.width = img.width();
   h.height = img.height();
@@ -68,11 +69,12 @@ Result<Header> read_header(const std::string& path, const WorkerLimits& limits) 
   std::uint64_t pixels = static_cast<std::uint64_t>(h.width) * static_cast<std::uint64_t>(h.height) *
                          static_cast<std::uint64_t>(h.pages);
   if (pixels > limits.max_pixels) {
-    return Status::error("engine.limit.pixels",
-                         "the image has " + std::to_string(h.width) + "x" + std::to_string(h.height) +
-                             (h.pages > 1 ? "x" + std::to_string(h.pages) + " frames" : "") + " = " +
-                             std::to_string(pixels) + " pixels, over the limit of " +
-                             std::to_string(limits.max_pixels));
+    return Status::error(
+        "engine.limit.pixels",
+        "the image has " + std::to_string(h.width) + "x" + std::to_string(h.height) +
+            (h.pages > 1 ? "x" + std::to_string(h.pages) + " frames" : "") + " = " +
+            std::to_string(pixels) + " pixels, over the limit of " +
+            std::to_string(limits.max_pixels) + " (read from the header; nothing was decoded)");
   }
   return h;
 }

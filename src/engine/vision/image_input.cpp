@@ -82,6 +82,45 @@ bool parse_jpeg(const HeaderReader& r, ImageHeader* h) {
   return false;
 }
 
+// libjpeg decodes a truncated JPEG with a warning and grey rows, and OpenCV hands that on as an
+// image. A complete JPEG has its EOI marker (FF D9) after the start of its first scan; inside
+// entropy-coded data an FF byte is always followed by 00 or a restart marker (D0..D7), so no
+// FF D9 after the scan start means the file was cut short.
+bool jpeg_complete(const HeaderReader& r) {
+  std::uint64_t pos = 2;
+  std::uint64_t scan = 0;
+  for (int guard = 0; guard < 1000 && pos + 4 <= r.size(); ++guard) {
+    Bytes m = r.read(pos, 4);
+    if (m.size() < 4 || m[0] != 0xFF) return false;
+    unsigned marker = m[1];
+    if (marker == 0xFF) {
+      pos += 1;
+      continue;
+    }
+    if (marker == 0xD8 || marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) {
+      pos += 2;
+      continue;
+    }
+    if (marker == 0xDA) {
+      scan = pos + 2;
+      break;
+    }
+    if (marker == 0xD9) return false;
+    pos += 2 + be16(m, 2);
+  }
+  if (scan == 0) return false;
+  bool after_ff = false;
+  for (std::uint64_t at = scan; at < r.size(); at += 65536) {
+    Bytes chunk = r.read(at, 65536);
+    if (chunk.empty()) return false;
+    for (unsigned char c : chunk) {
+      if (after_ff && c == 0xD9) return true;
+      after_ff = c == 0xFF;
+    }
+  }
+  return false;
+}
+
 bool parse_webp(const Bytes& b, ImageHeader* h) {
   if (b.size() < 30) return false;
   if (std::memcmp(b.data() + 12, "VP8 ", 4) == 0) {
@@ -137,6 +176,7 @@ bool parse_tiff(const HeaderReader& r, const Bytes& b, ImageHeader* h) {
 Result<ImageHeader> read_header(const std::string& path) {
   HeaderReader r(path);
   if (!r.is_open()) return decode_error("cannot open the input file");
+  if (r.size() == 0) return decode_error("the input is empty (0 bytes)");
   Bytes b = r.read(0, 32);
   ImageHeader h;
   h.file_size = r.size();
@@ -147,6 +187,9 @@ Result<ImageHeader> read_header(const std::string& path) {
   } else if (b.size() >= 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF) {
     h.format = "jpeg";
     ok = parse_jpeg(r, &h);
+    if (ok && !jpeg_complete(r)) {
+      return decode_error("the jpeg input is truncated (no end-of-image marker after its scan)");
+    }
   } else if (b.size() >= 16 && std::memcmp(b.data(), "RIFF", 4) == 0 &&
              std::memcmp(b.data() + 8, "WEBP", 4) == 0) {
     h.format = "webp";
@@ -176,7 +219,8 @@ Result<DecodedImage> load_image(const std::string& path, std::uint64_t max_pixel
     return Status::error("engine.limit.pixels",
                          std::to_string(header->width) + "x" + std::to_string(header->height) +
                              " is " + std::to_string(pixels) + " pixels, more than the limit of " +
-                             std::to_string(max_pixels));
+                             std::to_string(max_pixels) +
+                             " (read from the header; nothing was decoded)");
   }
   DecodedImage out;
   out.header = *header;
