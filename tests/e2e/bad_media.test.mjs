@@ -334,14 +334,6 @@ describe("bad media on the local backend", () => {
     }
   });
 
-  test("the 100000×100000 PNG is refused from its header in both engines", async () => {
-    const image = await refused("image_process", { source: key("bad/huge.png"), operations: [{ op: "resize", w: 10 }],
-                                                   output: { mode: "save", target_key: "out/huge.jpg" } }, "engine.limit.pixels");
-    assert.match(image.text, /100000x100000 = 10000000000 pixels, over the limit of 250000000 \(read from the header; nothing was decoded\)/);
-    const vision = await refused("image_detect", { source: key("bad/huge.png"), detect: "faces" }, "engine.limit.pixels");
-    assert.match(vision.text, /100000x100000 is 10000000000 pixels, more than the limit of 250000000 \(read from the header; nothing was decoded\)/);
-  });
-
   test("10 h video: the cheap requests still work, fast", async () => {
     const long = key("long/silent-10h.mp4");
     const info = await ok("media_info", { source: long, kind: "video" });
@@ -432,8 +424,8 @@ describe("bad media on the local backend", () => {
   });
 
   test("an ffmpeg child killed mid-transcode: [engine.crashed], no partial target; the next transcode works", async () => {
-    // One hour of the long video at 30 fps: 108000 frames, long enough to be caught running.
-    const pending = call("video_transcode", { source: key("long/silent-10h.mp4"), t: 3600000, f: "mp4", vcodec: "h264", fps: 30,
+    // Two hours of the long video at 30 fps: 216000 frames, long enough to be caught running.
+    const pending = call("video_transcode", { source: key("long/silent-10h.mp4"), t: 7200000, f: "mp4", vcodec: "h264", fps: 30,
                                               output: { mode: "save", target_key: "out/killed.mp4" }, wait_seconds: 120 });
     const child = await waitFor(() => childrenOf(serverPid).find((c) => c.exe === "ffmpeg"), 20000, 5);
     assert.ok(child, `no ffmpeg child appeared; ${sessionLog()}`);
@@ -456,6 +448,23 @@ describe("bad media on the local backend", () => {
     assert.equal(v.codec_name, "h264");
     assert.equal(v.width, 128);
     assert.ok(Math.abs(Number(p.format.duration) - 1) < 0.2);
+  });
+
+  // After the kill tests both workers are fresh: their peak RSS shows nothing was decoded.
+  test("the 100000×100000 PNG is refused from its header in both engines, the workers' peak unchanged", async () => {
+    const peaks = () => Object.fromEntries(engineWorkers().map((w) => [w.exe, memoryOf(w.pid, "VmHWM")]));
+    const before = peaks();
+    const image = await refused("image_process", { source: key("bad/huge.png"), operations: [{ op: "resize", w: 10 }],
+                                                   output: { mode: "save", target_key: "out/huge.jpg" } }, "engine.limit.pixels");
+    assert.match(image.text, /100000x100000 = 10000000000 pixels, over the limit of 250000000 \(read from the header; nothing was decoded\)/);
+    const vision = await refused("image_detect", { source: key("bad/huge.png"), detect: "faces" }, "engine.limit.pixels");
+    assert.match(vision.text, /100000x100000 is 10000000000 pixels, more than the limit of 250000000 \(read from the header; nothing was decoded\)/);
+    const after = peaks();
+    console.log(`worker VmHWM around the 100000² PNG: ${JSON.stringify(before)} → ${JSON.stringify(after)}`);
+    for (const exe of ["oss-media-engine-image", "oss-media-engine-vision"]) {
+      assert.ok(before[exe] > 0 && after[exe] - before[exe] < 4 * MiB, `${exe}: ${before[exe]} → ${after[exe]}`);
+    }
+    assert.ok(!existsSync(path.join(root, "out/huge.jpg")));
   });
 
   test("the session survived everything", async () => {
