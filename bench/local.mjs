@@ -21,6 +21,7 @@ const RESULTS = path.join(BENCH, "results");
 const MEDIA = path.join(RESULTS, "local-media");
 const RAW = process.env.RAW_PIPE_CLIENT ?? path.join(RESULTS, "bin/raw_pipe_client");
 const BIN = path.resolve(process.env.OMM_BIN ?? path.join(ROOT, "build-bench/src/oss-media-mcp"));
+const FOUNDATION_BIN = process.env.BENCH_FOUNDATION_BIN ? path.resolve(process.env.BENCH_FOUNDATION_BIN) : null;
 
 const env = (name, dflt) => Number(process.env[name] ?? dflt);
 const RESIZE_N = env("BENCH_RESIZE_N", 15);
@@ -28,6 +29,7 @@ const PAIR_N = env("BENCH_PAIR_N", 8);
 const TRANSCODE_N = env("BENCH_TRANSCODE_N", 3);
 const COLD_N = env("BENCH_COLD_N", 20);
 const FOUNDATION_COLD_MS = 4.8; // bench/run.sh before the product tools were registered
+const CLOCK_TICKS = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
 const QUALITY = 85; // image_process's JPEG default; vipsthumbnail is given the same
 
 // Goals of issue #4 (items 4 and 5).
@@ -168,11 +170,14 @@ async function resizeFigures(s, root, media) {
   const base = procStatus(s.pid);
   log("resize: first call (starts the image worker)");
   const first = await s.callTool("image_process", args("out/first.jpg"));
+  const workers = childrenNamed(s.pid, "oss-media-engine-image");
+  if (workers.length !== 1) throw new Error(`expected one image worker, found ${workers.length}`);
+  const cpuOf = () => cpuOwn(s.pid) + cpuOwn(workers[0]);
+  const cpu0 = cpuOf();
   const warm = [];
   log(`resize: ${RESIZE_N} warm calls`);
   for (let i = 0; i < RESIZE_N; i++) warm.push((await s.callTool("image_process", args("out/warm.jpg"))).ms);
-  const workers = childrenNamed(s.pid, "oss-media-engine-image");
-  if (workers.length !== 1) throw new Error(`expected one image worker, found ${workers.length}`);
+  const cpuPerCall = ((cpuOf() - cpu0) * 1000) / RESIZE_N;
   const worker = procStatus(workers[0]);
   const server = procStatus(s.pid);
   const ours = path.join(root, "out/warm.jpg");
@@ -194,6 +199,7 @@ async function resizeFigures(s, root, media) {
     cli_ms: { median: cliMs, min: cli.wall.min_us / 1000, max: cli.wall.max_us / 1000, n: cli.wall.n },
     cli_argv: cliArgv,
     wall_ratio: oursMs / cliMs,
+    cpu_ms: { ours_per_call: cpuPerCall, cli_median: cli.cpu.median_us / 1000 },
     rss_kb: { worker_vmhwm: worker.VmHWM, server_rss_before: base.VmRSS, server_vmhwm_after: server.VmHWM, ours: oursKb, cli_maxrss: cli.maxrss_kb },
     rss_ratio: oursKb / cli.maxrss_kb,
     outputs: { ours: vipsSize(ours), ours_bytes: statSync(ours).size, cli: vipsSize(cliOut), cli_bytes: statSync(cliOut).size },
@@ -245,41 +251,88 @@ async function concurrencyFigures(s, media) {
   };
 }
 
-async function transcodeFigures(s, root, media) {
+// CPU seconds of a process (utime + stime), and with its reaped children (+ cutime + cstime).
+function statFields(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  return stat.slice(stat.lastIndexOf(")") + 2).split(" ").map(Number);
+}
+const cpuOwn = (pid) => ((f) => (f[11] + f[12]) / CLOCK_TICKS)(statFields(pid));
+const cpuWithChildren = (pid) => ((f) => (f[11] + f[12] + f[13] + f[14]) / CLOCK_TICKS)(statFields(pid));
+
+// Server and CLI runs alternate (S C S C …) so that a change of load hits both alike. CPU time
+// is compared too: the server's own plus its reaped children's (ffmpeg, ffprobe) vs ffmpeg's.
+async function transcodeFigures(s, root) {
   const args = { source: { key: "in-720p-10s.mp4" }, f: "mp4", vcodec: "h264", vb: 2000000, acodec: "aac", ab: 128000, output: { mode: "save", target_key: "out/t.mp4" }, wait_seconds: 600 };
   const ours = [];
-  for (let i = 0; i < TRANSCODE_N; i++) {
+  const oursCpu = [];
+  const serverRun = async (i) => {
     log(`transcode: video_transcode ${i + 1}/${TRANSCODE_N}`);
+    const c0 = cpuWithChildren(s.pid);
     const t0 = process.hrtime.bigint();
     let r = await s.callTool("video_transcode", args);
     while (r.sc.status === "running") r = await s.callTool("job_status", { job_id: r.sc.job_id, wait_seconds: 600 });
     if (r.sc.status && r.sc.status !== "succeeded") throw new Error(`video_transcode ended ${r.sc.status}`);
     ours.push(ms(t0));
-  }
+    oursCpu.push((cpuWithChildren(s.pid) - c0) * 1000);
+  };
+  await serverRun(0);
   const argvLines = [...s.stderr.matchAll(/ffmpeg argv: (\[.*\])/g)].map((m) => JSON.parse(m[1]));
   if (argvLines.length === 0) throw new Error("the server logged no ffmpeg argv (needs --log-level debug)");
   const argv = argvLines.at(-1);
   const cliOut = path.join(root, "cli-t.mp4");
   const cliArgv = [...argv.slice(0, -1), cliOut]; // the output path is the last argument
-  log(`transcode: ffmpeg CLI x${TRANSCODE_N}`);
-  const cli = JSON.parse(sh(RAW, ["run", "--iterations", String(TRANSCODE_N), "--", ...cliArgv]));
+  const cli = [];
+  const cliCpu = [];
+  for (let i = 0; i < TRANSCODE_N; i++) {
+    log(`transcode: ffmpeg CLI ${i + 1}/${TRANSCODE_N}`);
+    const r = JSON.parse(sh(RAW, ["run", "--iterations", "1", "--", ...cliArgv]));
+    cli.push(r.wall.median_us / 1000);
+    cliCpu.push(r.cpu.median_us / 1000);
+    if (i + 1 < TRANSCODE_N) await serverRun(i + 1);
+  }
   const oursMs = median(ours);
-  const cliMs = cli.wall.median_us / 1000;
+  const cliMs = median(cli);
   return {
-    ours_ms: { median: oursMs, runs: ours },
-    cli_ms: { median: cliMs, min: cli.wall.min_us / 1000, max: cli.wall.max_us / 1000 },
+    ours_ms: { median: oursMs, runs: ours, cpu_runs: oursCpu },
+    cli_ms: { median: cliMs, runs: cli, cpu_runs: cliCpu },
     server_argv: argv,
     wall_ratio: oursMs / cliMs,
+    paired_wall_ratio: median(cli.map((c, i) => ours[i] / c)), // S_i / C_i, adjacent runs
+    cpu_ratio: median(oursCpu) / median(cliCpu),
     outputs: { ours: probe(path.join(root, "out/t.mp4")), cli: probe(cliOut) },
   };
 }
 
+// With BENCH_FOUNDATION_BIN (a release build of the foundation, e.g. commit a0ad5a0, the last
+// before the product tools), both binaries are measured in alternating rounds under the same
+// load, and that ratio is reported next to the one against the recorded 4.8 ms.
 function coldFigures(dir) {
+  const cold = (bin, n) =>
+    JSON.parse(execFileSync(RAW, ["cold", "--iterations", String(n), "--", bin, "serve"], { cwd: dir, encoding: "utf8" }));
   log(`cold start: ${COLD_N} runs`);
-  const out = execFileSync(RAW, ["cold", "--iterations", String(COLD_N), "--", BIN, "serve"], { cwd: dir, encoding: "utf8" });
-  const cold = JSON.parse(out);
-  const med = cold.spawn_to_tools_list.median_us / 1000;
-  return { median_ms: med, p90_ms: cold.spawn_to_tools_list.p90_us / 1000, cpu_ms: cold.cpu.median_us / 1000, foundation_ms: FOUNDATION_COLD_MS, ratio: med / FOUNDATION_COLD_MS };
+  const ours = cold(BIN, COLD_N);
+  const med = ours.spawn_to_tools_list.median_us / 1000;
+  const out = { median_ms: med, p90_ms: ours.spawn_to_tools_list.p90_us / 1000, cpu_ms: ours.cpu.median_us / 1000, foundation_ms: FOUNDATION_COLD_MS, ratio: med / FOUNDATION_COLD_MS };
+  if (FOUNDATION_BIN) {
+    log(`cold start: alternating rounds with the foundation binary ${FOUNDATION_BIN}`);
+    const rounds = { ours: [], foundation: [], ours_cpu: [], foundation_cpu: [] };
+    for (let i = 0; i < 4; i++) {
+      for (const [key, bin] of [["ours", BIN], ["foundation", FOUNDATION_BIN]]) {
+        const r = cold(bin, Math.max(1, Math.round(COLD_N / 4)));
+        rounds[key].push(r.spawn_to_tools_list.median_us / 1000);
+        rounds[`${key}_cpu`].push(r.cpu.median_us / 1000);
+      }
+    }
+    out.same_load = {
+      ours_ms: median(rounds.ours),
+      foundation_ms: median(rounds.foundation),
+      ours_cpu_ms: median(rounds.ours_cpu),
+      foundation_cpu_ms: median(rounds.foundation_cpu),
+    };
+    out.same_load.ratio = out.same_load.ours_ms / out.same_load.foundation_ms;
+    out.same_load.cpu_ratio = out.same_load.ours_cpu_ms / out.same_load.foundation_cpu_ms;
+  }
+  return out;
 }
 
 // --- report -------------------------------------------------------------------------------------
@@ -315,7 +368,7 @@ async function main() {
     await s.request("tools/list", {});
     results.resize = await resizeFigures(s, root, media);
     results.concurrency = await concurrencyFigures(s, media);
-    results.transcode = await transcodeFigures(s, root, media);
+    results.transcode = await transcodeFigures(s, root);
   } catch (e) {
     process.stderr.write(s.stderr.split("\n").slice(-20).join("\n") + "\n");
     throw e;
@@ -345,13 +398,22 @@ async function main() {
   const rows = [
     ["figure", "oss-media-mcp", "CLI / baseline", "ratio", "goal", ""],
     [`resize 5000² JPEG → 600 px, warm, median of ${r.warm_ms.n}`, `${f1(r.warm_ms.median)} ms`, `${f1(r.cli_ms.median)} ms (vipsthumbnail)`, r.wall_ratio.toFixed(2) + "×", g.resize_wall.goal, mark(g.resize_wall)],
+    ["  CPU time per call (server + worker, warm)", `${f1(r.cpu_ms.ours_per_call)} ms`, `${f1(r.cpu_ms.cli_median)} ms (vipsthumbnail)`, (r.cpu_ms.ours_per_call / r.cpu_ms.cli_median).toFixed(2) + "×", "", ""],
     ["resize peak RSS (worker VmHWM + server growth)", mib(r.rss_kb.ours), `${mib(r.rss_kb.cli_maxrss)} (vipsthumbnail)`, r.rss_ratio.toFixed(2) + "×", g.resize_rss.goal, mark(g.resize_rss)],
     ["resize first call (incl. worker start)", `${f1(r.first_call_ms)} ms`, `worker start ≈ ${f1(r.worker_start_ms)} ms`, "", "", ""],
     [`two concurrent resizes vs one (${c.workers} workers)`, `${f1(c.pair_ms)} ms for 2`, `${f1(c.single_ms)} ms for 1`, c.throughput_ratio.toFixed(2) + "× throughput", g.concurrency.goal, mark(g.concurrency)],
     ["  the pair's calls finish after", `${f1(c.pair_first_done_ms)} / ${f1(c.pair_second_done_ms)} ms`, "vipsthumbnail 2 vs 1, 1 thread", c.cli_throughput_ratio.toFixed(2) + "× (machine ceiling)", "", ""],
-    [`transcode 10 s 720p → h264, median of ${TRANSCODE_N}`, `${f1(t.ours_ms.median / 1000)} s`, `${f1(t.cli_ms.median / 1000)} s (ffmpeg)`, t.wall_ratio.toFixed(3) + "×", g.transcode_wall.goal, mark(g.transcode_wall)],
+    [`transcode 10 s 720p → h264, median of ${TRANSCODE_N}, alternating`, `${f1(t.ours_ms.median / 1000)} s`, `${f1(t.cli_ms.median / 1000)} s (ffmpeg)`, t.wall_ratio.toFixed(3) + "×", g.transcode_wall.goal, mark(g.transcode_wall)],
+    ["  adjacent runs (server / CLI), median of ratios", "", "", t.paired_wall_ratio.toFixed(3) + "×", "", ""],
+    ["  CPU time (server + its ffmpeg/ffprobe children)", `${f1(median(t.ours_ms.cpu_runs) / 1000)} s`, `${f1(median(t.cli_ms.cpu_runs) / 1000)} s (ffmpeg)`, t.cpu_ratio.toFixed(3) + "×", "", ""],
     [`cold start spawn→tools/list, median of ${COLD_N}`, `${k.median_ms.toFixed(2)} ms`, `${k.foundation_ms} ms (foundation)`, k.ratio.toFixed(2) + "×", g.cold_start.goal, mark(g.cold_start)],
     ["  the server's CPU time per start (user + sys)", `${k.cpu_ms.toFixed(2)} ms`, "", "", "", ""],
+    ...(k.same_load
+      ? [
+          ["  same load, alternating with the foundation binary", `${k.same_load.ours_ms.toFixed(2)} ms`, `${k.same_load.foundation_ms.toFixed(2)} ms (foundation)`, k.same_load.ratio.toFixed(2) + "×", g.cold_start.goal, k.same_load.ratio <= GOALS.cold_start ? "MET" : "MISS"],
+          ["  CPU time per start, same load", `${k.same_load.ours_cpu_ms.toFixed(2)} ms`, `${k.same_load.foundation_cpu_ms.toFixed(2)} ms (foundation)`, k.same_load.cpu_ratio.toFixed(2) + "×", "", ""],
+        ]
+      : []),
   ];
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
   const line = (row) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join("  ");

@@ -13,8 +13,9 @@
 //       VmHWM (peak RSS) of CMD read from /proc before stdin is closed.
 //   raw_pipe_client run --iterations N -- CMD ARGS...
 //       N times: spawn CMD (stdin, stdout and stderr on /dev/null) and wait for it; the sample is
-//       spawn -> exit. Reports the largest ru_maxrss (peak RSS, from wait4) over the runs and
-//       fails if any run exits unsuccessfully. For timing command-line tools against the server.
+//       spawn -> exit. Reports the largest ru_maxrss (peak RSS, from wait4) over the runs, the
+//       CPU time (user + system) per run as "cpu", and fails if any run exits unsuccessfully.
+//       For timing command-line tools against the server.
 //
 // Output: one JSON object on stdout with per-series n, min, median, p90, p99, max, mean (µs).
 // A response is recognised by the substring "id":N followed by ',' or '}' (servers must write
@@ -281,6 +282,7 @@ int run_cli(int iterations, const std::vector<std::string>& cmd) {
   for (const auto& a : cmd) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
   std::vector<double> wall_us;
+  std::vector<double> cpu_us;
   long maxrss_kb = -1;
   for (int i = 0; i < iterations; ++i) {
     posix_spawn_file_actions_t fa;
@@ -301,10 +303,12 @@ int run_cli(int iterations, const std::vector<std::string>& cmd) {
     std::int64_t t1 = now_ns();
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) die(cmd[0] + " failed");
     wall_us.push_back(static_cast<double>(t1 - t0) / 1000.0);
+    cpu_us.push_back(static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1e6 +
+                     static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec));
     maxrss_kb = std::max(maxrss_kb, ru.ru_maxrss);
   }
-  std::printf(R"({"mode":"run","wall":%s,"maxrss_kb":%ld})" "\n", stats_json(wall_us).c_str(),
-              maxrss_kb);
+  std::printf(R"({"mode":"run","wall":%s,"cpu":%s,"maxrss_kb":%ld})" "\n", stats_json(wall_us).c_str(),
+              stats_json(cpu_us).c_str(), maxrss_kb);
   return 0;
 }
 
