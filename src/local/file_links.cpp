@@ -219,6 +219,13 @@ void serve_file_link(const FileLinks& links, const std::string& dir, const httpl
     delete p;
   });
   size_t size = static_cast<size_t>(st.st_size);
+  for (const auto& [first, last] : req.ranges) {  // httplib 0.11 would answer 206 with no bytes
+    if (first >= 0 && static_cast<size_t>(first) >= size) {
+      res.status = 416;
+      res.set_header("Content-Range", "bytes */" + std::to_string(size));
+      return;
+    }
+  }
   if (size == 0) return res.set_content("", type);
   // The status stays unset: httplib answers 200, or 206 with Content-Range for a Range request.
   res.set_content_provider(

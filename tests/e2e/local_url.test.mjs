@@ -126,12 +126,22 @@ describe("url mode over HTTP: the server's own token links", () => {
     assert.equal(part.status, 206);
     assert.equal(part.headers.get("content-range"), `bytes 1-3/${bytes.length}`);
     assert.deepEqual(Buffer.from(await part.arrayBuffer()), bytes.subarray(1, 4));
+    const tail = await fetch(r.url, { headers: { Range: "bytes=-5" } });
+    assert.equal(tail.status, 206);
+    assert.deepEqual(Buffer.from(await tail.arrayBuffer()), bytes.subarray(bytes.length - 5));
+    const past = await fetch(r.url, { headers: { Range: `bytes=${bytes.length}-` } });
+    assert.equal(past.status, 416);
+    assert.equal(past.headers.get("content-range"), `bytes */${bytes.length}`);
   });
 
   test("a tampered token, another key or a foreign Host is refused", async () => {
     const r = await call(client, "image_process", {
-      source: { key: "in/photo.png" }, operations: [{ op: "format", value: "jpg" }], output: { mode: "url" } });
+      source: { key: "in/photo.png" }, operations: [{ op: "format", value: "jpg" }],
+      output: { mode: "url", expires: 604800 } });
     const url = new URL(r.url);
+    // The local backend caps link lifetimes at 24 h (results are swept after that).
+    const lifetime = Number(url.searchParams.get("expires")) - Date.now() / 1000;
+    assert.ok(lifetime > 86300 && lifetime <= 86401, `capped lifetime, got ${lifetime}`);
     const token = url.searchParams.get("token");
     const bad = new URL(r.url);
     bad.searchParams.set("token", (token[0] === "A" ? "B" : "A") + token.slice(1));
