@@ -38,7 +38,8 @@ AddressClass classify_address(std::string_view numeric) {
   static const unsigned char kZero[16] = {};
   if (std::memcmp(b, kZero, 16) == 0) return AddressClass::kUnspecified;
   bool first80_zero = std::memcmp(b, kZero, 10) == 0;
-  if (first80_zero && b[10] == 0 && b[11] == 0 && std::memcmp(b + 12, kZero, 3) == 0 && b[15] == 1) {
+  if (first80_zero && b[10] == 0 && b[11] == 0 && std::memcmp(b + 12, kZero, 3) == 0 &&
+      b[15] == 1) {
     return AddressClass::kLoopback;  // ::1
   }
   if (first80_zero && ((b[10] == 0xff && b[11] == 0xff) || (b[10] == 0 && b[11] == 0))) {
@@ -49,22 +50,33 @@ AddressClass classify_address(std::string_view numeric) {
   if (b[0] == 0xff) return AddressClass::kMulticast;
   if (b[0] == 0xfe && (b[1] & 0xc0) == 0x80) return AddressClass::kLinkLocal;
   if ((b[0] & 0xfe) == 0xfc) return AddressClass::kUniqueLocal;
-  if (b[0] == 0xfe && (b[1] & 0xc0) == 0xc0) return AddressClass::kReserved;  // deprecated site-local
+  if (b[0] == 0xfe && (b[1] & 0xc0) == 0xc0)
+    return AddressClass::kReserved;  // deprecated site-local
   return AddressClass::kPublic;
 }
 
 std::string_view to_string(AddressClass c) {
   switch (c) {
-    case AddressClass::kPublic: return "public";
-    case AddressClass::kLoopback: return "loopback";
-    case AddressClass::kPrivate: return "private";
-    case AddressClass::kSharedCgnat: return "shared (CGNAT)";
-    case AddressClass::kLinkLocal: return "link-local";
-    case AddressClass::kUniqueLocal: return "unique-local";
-    case AddressClass::kUnspecified: return "unspecified";
-    case AddressClass::kMulticast: return "multicast";
-    case AddressClass::kReserved: return "reserved";
-    case AddressClass::kInvalid: return "invalid";
+    case AddressClass::kPublic:
+      return "public";
+    case AddressClass::kLoopback:
+      return "loopback";
+    case AddressClass::kPrivate:
+      return "private";
+    case AddressClass::kSharedCgnat:
+      return "shared (CGNAT)";
+    case AddressClass::kLinkLocal:
+      return "link-local";
+    case AddressClass::kUniqueLocal:
+      return "unique-local";
+    case AddressClass::kUnspecified:
+      return "unspecified";
+    case AddressClass::kMulticast:
+      return "multicast";
+    case AddressClass::kReserved:
+      return "reserved";
+    case AddressClass::kInvalid:
+      return "invalid";
   }
   return "invalid";
 }

@@ -64,19 +64,31 @@ std::string content_type_for(std::string_view key) {
   std::string ext = dot == std::string_view::npos ? "" : std::string(key.substr(dot + 1));
   for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   static const std::pair<const char*, const char*> kTypes[] = {
-      {"jpg", "image/jpeg"},      {"jpeg", "image/jpeg"},
-      {"png", "image/png"},       {"webp", "image/webp"},
-      {"gif", "image/gif"},       {"bmp", "image/bmp"},
-      {"tiff", "image/tiff"},     {"tif", "image/tiff"},
-      {"avif", "image/avif"},     {"heic", "image/heic"},
-      {"mp4", "video/mp4"},       {"mov", "video/quicktime"},
-      {"webm", "video/webm"},     {"mkv", "video/x-matroska"},
-      {"flv", "video/x-flv"},     {"ts", "video/mp2t"},
+      {"jpg", "image/jpeg"},
+      {"jpeg", "image/jpeg"},
+      {"png", "image/png"},
+      {"webp", "image/webp"},
+      {"gif", "image/gif"},
+      {"bmp", "image/bmp"},
+      {"tiff", "image/tiff"},
+      {"tif", "image/tiff"},
+      {"avif", "image/avif"},
+      {"heic", "image/heic"},
+      {"mp4", "video/mp4"},
+      {"mov", "video/quicktime"},
+      {"webm", "video/webm"},
+      {"mkv", "video/x-matroska"},
+      {"flv", "video/x-flv"},
+      {"ts", "video/mp2t"},
       {"m3u8", "application/vnd.apple.mpegurl"},
-      {"mp3", "audio/mpeg"},      {"aac", "audio/aac"},
-      {"m4a", "audio/mp4"},       {"wav", "audio/wav"},
-      {"flac", "audio/flac"},     {"ogg", "audio/ogg"},
-      {"opus", "audio/opus"},     {"amr", "audio/amr"},
+      {"mp3", "audio/mpeg"},
+      {"aac", "audio/aac"},
+      {"m4a", "audio/mp4"},
+      {"wav", "audio/wav"},
+      {"flac", "audio/flac"},
+      {"ogg", "audio/ogg"},
+      {"opus", "audio/opus"},
+      {"amr", "audio/amr"},
       {"json", "application/json"},
   };
   for (const auto& [e, type] : kTypes) {
@@ -137,8 +149,8 @@ std::string FileLinks::url_for(std::string_view key, std::int64_t expires) const
   return base_url() + path_for(key, expires);
 }
 
-Status FileLinks::verify(std::string_view key, std::string_view expires, std::string_view token_text,
-                         std::int64_t now) const {
+Status FileLinks::verify(std::string_view key, std::string_view expires,
+                         std::string_view token_text, std::int64_t now) const {
   bool digits = !expires.empty() && expires.size() <= 18;
   for (char c : expires) digits = digits && c >= '0' && c <= '9';
   if (!digits) {
@@ -151,9 +163,9 @@ Status FileLinks::verify(std::string_view key, std::string_view expires, std::st
     return Status::error("files.bad_token", "the link's token does not match");
   }
   if (at <= now) {
-    return Status::error("files.expired",
-                         fmt::format("the link expired {} s ago; call the tool again for a new one",
-                                     now - at));
+    return Status::error(
+        "files.expired",
+        fmt::format("the link expired {} s ago; call the tool again for a new one", now - at));
   }
   return Status::ok();
 }
@@ -161,7 +173,8 @@ Status FileLinks::verify(std::string_view key, std::string_view expires, std::st
 std::string rewrite_playlist(const FileLinks& links, std::string_view playlist_key,
                              std::string_view text, std::int64_t expires) {
   size_t slash = playlist_key.rfind('/');
-  std::string dir = slash == std::string_view::npos ? "" : std::string(playlist_key.substr(0, slash + 1));
+  std::string dir =
+      slash == std::string_view::npos ? "" : std::string(playlist_key.substr(0, slash + 1));
   std::string out;
   size_t start = 0;
   while (start < text.size()) {
@@ -194,15 +207,17 @@ void serve_file_link(const FileLinks& links, const std::string& dir, const httpl
   std::string path = dir + "/" + key;
   struct stat st {};
   if (!key_ok(key) || ::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
-    return plain(res, 404, Status::error("files.not_found",
-                                         "the result no longer exists (results are kept up to " +
+    return plain(
+        res, 404,
+        Status::error("files.not_found", "the result no longer exists (results are kept up to " +
                                              std::to_string(kMaxLinkSeconds) + " s)"));
   }
   res.set_header("Cache-Control", "private, no-cache");
   std::string type = content_type_for(key);
   if (type == "application/vnd.apple.mpegurl") {
     if (static_cast<std::uint64_t>(st.st_size) > kMaxPlaylistBytes) {
-      return plain(res, 500, Status::error("files.too_large", "the playlist is too large to serve"));
+      return plain(res, 500,
+                   Status::error("files.too_large", "the playlist is too large to serve"));
     }
     std::ifstream in(path, std::ios::binary);
     std::stringstream text;

@@ -10,9 +10,9 @@
 //
 // serve_file_link() answers GET/HEAD /files/… from a directory: 403 on a bad token, 410 after
 // the expiry, 404 when the file is missing, Content-Type by extension, Content-Length, Range
-// (206, done by httplib; 416 for a range starting past the end), the body streamed from the file in 64 KiB reads. An .m3u8 playlist
-// is answered with each relative segment line rewritten to a token link of its own with the
-// playlist's expiry, so players can follow it.
+// (206, done by httplib; 416 for a range starting past the end), the body streamed from the file in
+// 64 KiB reads. An .m3u8 playlist is answered with each relative segment line rewritten to a token
+// link of its own with the playlist's expiry, so players can follow it.
 //
 // Thread-safe: set_base_url may race with url_for (guarded); everything else is const.
 #pragma once

@@ -27,7 +27,8 @@ std::string lower(std::string s) {
 // The URL as logs and messages show it: without its query (it may carry a signature).
 std::string shown(const ParsedUrl& u) {
   std::string host = u.host.find(':') != std::string::npos ? "[" + u.host + "]" : u.host;
-  return fmt::format("{}://{}:{}{}", u.scheme, host, u.port, u.target.substr(0, u.target.find('?')));
+  return fmt::format("{}://{}:{}{}", u.scheme, host, u.port,
+                     u.target.substr(0, u.target.find('?')));
 }
 
 Result<std::vector<std::string>> resolve(const std::string& host) {
@@ -43,9 +44,10 @@ Result<std::vector<std::string>> resolve(const std::string& host) {
   std::vector<std::string> out;
   for (addrinfo* a = list; a != nullptr; a = a->ai_next) {
     char buf[INET6_ADDRSTRLEN] = {};
-    const void* src = a->ai_family == AF_INET
-                          ? static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(a->ai_addr)->sin_addr)
-                          : static_cast<const void*>(&reinterpret_cast<sockaddr_in6*>(a->ai_addr)->sin6_addr);
+    const void* src =
+        a->ai_family == AF_INET
+            ? static_cast<const void*>(&reinterpret_cast<sockaddr_in*>(a->ai_addr)->sin_addr)
+            : static_cast<const void*>(&reinterpret_cast<sockaddr_in6*>(a->ai_addr)->sin6_addr);
     if ((a->ai_family == AF_INET || a->ai_family == AF_INET6) &&
         ::inet_ntop(a->ai_family, src, buf, sizeof buf) != nullptr) {
       std::string s = buf;
@@ -98,8 +100,8 @@ Result<ParsedUrl> parse_http_url(const std::string& url) {
   u.scheme = lower(url.substr(0, sep));
   if (u.scheme != "http" && u.scheme != "https") return bad("the scheme must be http or https");
   size_t auth_end = url.find_first_of("/?#", sep + 3);
-  std::string authority = url.substr(sep + 3, auth_end == std::string::npos ? std::string::npos
-                                                                             : auth_end - sep - 3);
+  std::string authority =
+      url.substr(sep + 3, auth_end == std::string::npos ? std::string::npos : auth_end - sep - 3);
   if (authority.find('@') != std::string::npos) return bad("user info in the URL is refused");
   for (unsigned char c : url) {
     if (c <= 0x20 || c == 0x7f) return bad("the URL contains spaces or control characters");
@@ -162,9 +164,9 @@ Result<std::uint64_t> fetch_hops(const std::string& url, const std::string& dest
     auto parsed = parse_http_url(current);
     if (!parsed.ok()) {
       if (hop == 0) return parsed.status();
-      return Status::error("source.fetch_refused",
-                           "a redirect points to something other than an http(s) URL: " +
-                               parsed.status().message());
+      return Status::error(
+          "source.fetch_refused",
+          "a redirect points to something other than an http(s) URL: " + parsed.status().message());
     }
     const ParsedUrl& u = *parsed;
     auto addresses = resolve(u.host);
@@ -187,7 +189,8 @@ Result<std::uint64_t> fetch_hops(const std::string& url, const std::string& dest
     auto client = make_client(u, options);
     client->set_hostname_addr_map({{u.host, addresses->front()}});
 
-    std::unique_ptr<std::FILE, int (*)(std::FILE*)> out(std::fopen(dest.c_str(), "wb"), &std::fclose);
+    std::unique_ptr<std::FILE, int (*)(std::FILE*)> out(std::fopen(dest.c_str(), "wb"),
+                                                        &std::fclose);
     if (!out) {
       return Status::error("local.io", fmt::format("cannot create {}", dest));
     }
@@ -206,12 +209,13 @@ Result<std::uint64_t> fetch_hops(const std::string& url, const std::string& dest
           }
           if (status < 200 || status >= 300) return false;
           if (r.has_header("Content-Length")) {
-            std::uint64_t n = std::strtoull(r.get_header_value("Content-Length").c_str(), nullptr, 10);
+            std::uint64_t n =
+                std::strtoull(r.get_header_value("Content-Length").c_str(), nullptr, 10);
             if (n > options.max_bytes) {
-              failure = Status::error(
-                  "source.too_large",
-                  fmt::format("{} is {} bytes; the limit (--max-fetch-bytes) is {}", shown(u), n,
-                              options.max_bytes));
+              failure =
+                  Status::error("source.too_large",
+                                fmt::format("{} is {} bytes; the limit (--max-fetch-bytes) is {}",
+                                            shown(u), n, options.max_bytes));
               return false;
             }
           }
@@ -247,13 +251,15 @@ Result<std::uint64_t> fetch_hops(const std::string& url, const std::string& dest
     if (!failure.is_ok()) return fail(failure);
     if (status >= 300 && status < 400) {
       if (location.empty()) {
-        return fail(Status::error("source.fetch_failed",
-                                  fmt::format("{} answered HTTP {} without a Location", shown(u), status)));
+        return fail(
+            Status::error("source.fetch_failed",
+                          fmt::format("{} answered HTTP {} without a Location", shown(u), status)));
       }
       if (hop + 1 > options.max_redirects) {
-        return fail(Status::error("source.fetch_refused",
-                                  fmt::format("more than {} redirects starting at {}",
-                                              options.max_redirects, url.substr(0, url.find('?')))));
+        return fail(
+            Status::error("source.fetch_refused",
+                          fmt::format("more than {} redirects starting at {}",
+                                      options.max_redirects, url.substr(0, url.find('?')))));
       }
       current = resolve_location(u, location);
       spdlog::debug("uri source: {} redirects ({})", shown(u), status);
@@ -264,9 +270,9 @@ Result<std::uint64_t> fetch_hops(const std::string& url, const std::string& dest
                                 fmt::format("{} answered HTTP {}", shown(u), status)));
     }
     if (!res) {
-      return fail(Status::error("source.fetch_failed",
-                                fmt::format("fetching {} failed: {}", shown(u),
-                                            httplib::to_string(res.error()))));
+      return fail(Status::error(
+          "source.fetch_failed",
+          fmt::format("fetching {} failed: {}", shown(u), httplib::to_string(res.error()))));
     }
     if (!flushed) return fail(Status::error("local.io", fmt::format("cannot write {}", dest)));
     return written;

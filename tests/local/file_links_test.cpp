@@ -19,6 +19,8 @@ TEST_CASE("file links: a link verifies for its own key and expiry only") {
         "http://127.0.0.1:8765/files/abc/playlist.m3u8?expires=" + std::to_string(expires) +
             "&token=" + token);
 
+  std::string changed = token;
+  changed[0] = token[0] == 'A' ? 'B' : 'A';
   struct Case {
     const char* name;
     std::string key;
@@ -30,14 +32,14 @@ TEST_CASE("file links: a link verifies for its own key and expiry only") {
       {"another key", "abc/playlist0.ts", std::to_string(expires), token, now, "files.bad_token"},
       {"a later expiry", "abc/playlist.m3u8", std::to_string(expires + 1), token, now,
        "files.bad_token"},
-      {"one changed character", "abc/playlist.m3u8", std::to_string(expires),
-       (token[0] == 'A' ? "B" : "A") + token.substr(1), now, "files.bad_token"},
+      {"one changed character", "abc/playlist.m3u8", std::to_string(expires), changed, now,
+       "files.bad_token"},
       {"a truncated token", "abc/playlist.m3u8", std::to_string(expires), token.substr(0, 42), now,
        "files.bad_token"},
       {"no token", "abc/playlist.m3u8", std::to_string(expires), "", now, "files.bad_token"},
       {"no expiry", "abc/playlist.m3u8", "", token, now, "files.bad_token"},
-      {"a signed expiry", "abc/playlist.m3u8", "-" + std::to_string(expires), token, now,
-       "files.bad_token"},
+      {"a signed expiry", "abc/playlist.m3u8", std::string("-").append(std::to_string(expires)),
+       token, now, "files.bad_token"},
       {"expired", "abc/playlist.m3u8", std::to_string(expires), token, expires, "files.expired"},
       {"long expired", "abc/playlist.m3u8", std::to_string(expires), token, expires + 86400,
        "files.expired"},
@@ -71,9 +73,9 @@ TEST_CASE("file links: a playlist's relative lines become links of their own") {
       "#EXTM3U\n#EXT-X-VERSION:3\n#EXTINF:1.0,\nplaylist0.ts\n#EXTINF:1.0,\r\nplaylist1.ts\r\n"
       "https://cdn.example/abs.ts\n/rooted.ts\n../escape.ts\n#EXT-X-ENDLIST\n";
   std::string out = omm::local::rewrite_playlist(links, "id1/playlist.m3u8", text, 99);
-  std::string expected = "#EXTM3U\n#EXT-X-VERSION:3\n#EXTINF:1.0,\n" +
-                         links.path_for("id1/playlist0.ts", 99) + "\n#EXTINF:1.0,\r\n" +
-                         links.path_for("id1/playlist1.ts", 99) +
-                         "\r\nhttps://cdn.example/abs.ts\n/rooted.ts\n../escape.ts\n#EXT-X-ENDLIST\n";
+  std::string expected =
+      "#EXTM3U\n#EXT-X-VERSION:3\n#EXTINF:1.0,\n" + links.path_for("id1/playlist0.ts", 99) +
+      "\n#EXTINF:1.0,\r\n" + links.path_for("id1/playlist1.ts", 99) +
+      "\r\nhttps://cdn.example/abs.ts\n/rooted.ts\n../escape.ts\n#EXT-X-ENDLIST\n";
   CHECK(out == expected);
 }

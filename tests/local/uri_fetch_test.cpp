@@ -167,4 +167,3 @@ TEST_CASE("uri fetch: redirects are followed and re-checked, sizes capped, statu
   CHECK_FALSE(std::filesystem::exists(dest));
   std::remove(dest.c_str());
 }
-
