@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 
-import { startHttpServer } from "./lib/server.mjs";
+import { startHttpServer, stopProcess } from "./lib/server.mjs";
 import { defineSdkSuite } from "./lib/sdk_suite.mjs";
 
 let withFixtures;
@@ -40,4 +40,20 @@ test("streamable-http: session id and protocol version header are set, DELETE en
   } finally {
     await client.close();
   }
+});
+
+test("streamable-http: SIGTERM with a connected client and an open GET stream exits at once, code 0", async () => {
+  const server = await startHttpServer();
+  const client = new Client({ name: "oss-media-mcp-e2e", version: "0.0.1" });
+  await client.connect(new StreamableHTTPClientTransport(new URL(server.url)));
+  await client.listTools();
+  await new Promise((r) => setTimeout(r, 200)); // the SDK opens its GET stream after initialized
+  const t0 = Date.now();
+  const { code, signal } = await stopProcess(server.proc, 5000);
+  const ms = Date.now() - t0;
+  await client.close().catch(() => {});
+  assert.equal(signal, null, "the server had to be killed");
+  assert.equal(code, 0);
+  // Idle keep-alive connections used to hold the exit for the 5 s task-queue wait, twice.
+  assert.ok(ms < 1500, `SIGTERM took ${ms} ms`);
 });
