@@ -209,9 +209,11 @@ int serve(const omm::cli::ServeArgs& a) {
   if (a.max_fetch_bytes > 0) local.max_fetch_bytes = a.max_fetch_bytes;
   local.allow_private_uri = a.allow_private_uri;
   local.max_duration = std::chrono::seconds(a.max_duration);
-  // Over HTTP, url-mode results are token links served by this listener (stdio: file://).
-  auto links = std::make_shared<omm::local::FileLinks>();
+  // Over HTTP, url-mode results are token links served by this listener (stdio: file://). The
+  // link secret is drawn only then: stdio servers start often and need none.
+  std::shared_ptr<omm::local::FileLinks> links;
   if (a.transport != "stdio") {
+    links = std::make_shared<omm::local::FileLinks>();
     local.result_link = [links](const std::string& key, std::int64_t expires_at) {
       return links->url_for(key, expires_at);
     };
