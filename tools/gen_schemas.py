@@ -389,6 +389,7 @@ def main():
     ap.add_argument("--validation", required=True)
     ap.add_argument("--published", required=True)
     ap.add_argument("--outputs", required=True)
+    ap.add_argument("--meta", required=True)
     ap.add_argument("--published-dir", required=True)
     ap.add_argument("files", nargs="+")
     a = ap.parse_args()
@@ -423,6 +424,14 @@ def main():
             path = os.path.join(out_dir, rel[len("output/"):])
             dump(path, derive_output(rel, docs[rel], docs))
             output_files.append(path)
+        # Titles and annotations of every tool in one small file, so that tools/list need not
+        # parse the (large) validation schemas.
+        meta_dir = os.path.join(a.published_dir, "meta")
+        os.makedirs(meta_dir, exist_ok=True)
+        meta_path = os.path.join(meta_dir, "tools.json")
+        dump(meta_path, {rel[:-len(".json")]: {"title": docs[rel]["x-title"],
+                                               "annotations": docs[rel]["x-annotations"]}
+                         for rel in tools})
     except SchemaError as e:
         print(f"gen_schemas.py: error: {e}", file=sys.stderr)
         return 1
@@ -434,6 +443,8 @@ def main():
                            "--root", pub_dir] + published_files)
     subprocess.check_call([sys.executable, embed, "--out", a.outputs, "--func", "output_schemas",
                            "--root", out_dir] + output_files)
+    subprocess.check_call([sys.executable, embed, "--out", a.meta, "--func", "tool_meta",
+                           "--root", meta_dir, meta_path])
     return 0
 
 

@@ -17,8 +17,11 @@ struct File {
 std::span<const File> schema_files();
 // Published input schemas derived at build time: path = "<tool>.json". Self-contained; the root
 // "description" is the tool description (with the cross-field rules in words). The tool's title and
-// annotations are the "x-title" and "x-annotations" keys of its validation schema in schema_files().
+// annotations are the "x-title" and "x-annotations" keys of its validation schema, collected at
+// build time in tool_meta().
 std::span<const File> published_schemas();
+// One file, "tools.json": {"<tool>": {"title": …, "annotations": {…}}} for every tool.
+std::span<const File> tool_meta();
 // Output schemas (tools/list outputSchema), self-contained: path = "<tool>.json".
 std::span<const File> output_schemas();
 // Prompt templates under prompts/.

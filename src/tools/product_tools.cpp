@@ -55,10 +55,13 @@ void describe(mcp::ToolSpec& spec) {
   }
   json output = parse_embedded(embedded::output_schemas(), file);
   if (output.is_object()) spec.output_schema = std::move(output);
-  json validation = parse_embedded(embedded::schema_files(), file);
-  if (validation.is_object()) {
-    spec.title = validation.value("x-title", spec.title);
-    if (validation.contains("x-annotations")) spec.annotations = validation["x-annotations"];
+  // Titles and annotations come from one small build-time file, parsed once (the validation
+  // schemas they are written in are large, and tools/list is on every client's start path).
+  static const json meta = parse_embedded(embedded::tool_meta(), "tools.json");
+  if (meta.is_object() && meta.contains(spec.name)) {
+    const json& m = meta[spec.name];
+    spec.title = m.value("title", spec.title);
+    if (m.contains("annotations")) spec.annotations = m["annotations"];
   }
   if (!spec.title.empty()) spec.annotations["title"] = spec.title;
 }
