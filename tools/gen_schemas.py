@@ -390,6 +390,7 @@ def main():
     ap.add_argument("--published", required=True)
     ap.add_argument("--outputs", required=True)
     ap.add_argument("--meta", required=True)
+    ap.add_argument("--listing", required=True)
     ap.add_argument("--published-dir", required=True)
     ap.add_argument("files", nargs="+")
     a = ap.parse_args()
@@ -432,6 +433,26 @@ def main():
         dump(meta_path, {rel[:-len(".json")]: {"title": docs[rel]["x-title"],
                                                "annotations": docs[rel]["x-annotations"]}
                          for rel in tools})
+        # Each tool's tools/list entry, serialized as the server would (compact, keys sorted), so
+        # that tools/list sends text instead of building and dumping ~80 KB of JSON trees on every
+        # start (tests/tools checks it equals what describe() builds from the files above).
+        listing_dir = os.path.join(a.published_dir, "listing")
+        os.makedirs(listing_dir, exist_ok=True)
+        listing_files = []
+        for rel in tools:
+            with open(os.path.join(pub_dir, rel), encoding="utf-8") as fh:
+                input_schema = json.load(fh)
+            with open(os.path.join(out_dir, rel), encoding="utf-8") as fh:
+                output_schema = json.load(fh)
+            description = input_schema.pop("description")
+            title = docs[rel]["x-title"]
+            entry = {"name": rel[:-len(".json")], "title": title, "description": description,
+                     "inputSchema": input_schema, "outputSchema": output_schema,
+                     "annotations": dict(docs[rel]["x-annotations"], title=title)}
+            path = os.path.join(listing_dir, rel)
+            with open(path, "w", encoding="utf-8") as fh:
+                json.dump(entry, fh, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+            listing_files.append(path)
     except SchemaError as e:
         print(f"gen_schemas.py: error: {e}", file=sys.stderr)
         return 1
@@ -445,6 +466,8 @@ def main():
                            "--root", out_dir] + output_files)
     subprocess.check_call([sys.executable, embed, "--out", a.meta, "--func", "tool_meta",
                            "--root", meta_dir, meta_path])
+    subprocess.check_call([sys.executable, embed, "--out", a.listing, "--func", "tool_listing",
+                           "--root", listing_dir] + listing_files)
     return 0
 
 

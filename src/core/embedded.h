@@ -22,6 +22,9 @@ std::span<const File> schema_files();
 std::span<const File> published_schemas();
 // One file, "tools.json": {"<tool>": {"title": …, "annotations": {…}}} for every tool.
 std::span<const File> tool_meta();
+// Each tool's tools/list entry, serialized: path = "<tool>.json", compact JSON with sorted keys —
+// the same object the tool's describe() builds from the tables above (tests/tools checks).
+std::span<const File> tool_listing();
 // Output schemas (tools/list outputSchema), self-contained: path = "<tool>.json".
 std::span<const File> output_schemas();
 // Prompt templates under prompts/.

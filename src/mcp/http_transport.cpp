@@ -144,25 +144,12 @@ class HttpOutbox : public Outbox {
   }
 
   void send(const json& message, const json* related) override {
-    std::shared_ptr<Stream> target;
-    bool last = false;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      if (!legacy_ && related != nullptr) {
-        auto it = by_request_.find(id_key(*related));
-        if (it != by_request_.end()) {
-          target = it->second;
-          last = is_response_to(message, *related);
-          if (last) by_request_.erase(it);
-        }
-      }
-      if (!target) target = get_stream_;
-    }
-    if (!target) {
-      spdlog::debug("no open stream for message {}", message.value("method", "(response)"));
-      return;
-    }
-    target->push(Event{"message", dump(message)}, last);
+    bool response = related != nullptr && is_response_to(message, *related);
+    deliver(dump(message), related, response, &message);
+  }
+
+  void send_response_text(const json& id, const std::string& text) override {
+    deliver(text, &id, true, nullptr);
   }
 
   void end_all() {
@@ -178,6 +165,30 @@ class HttpOutbox : public Outbox {
   }
 
  private:
+  // A related message goes on its request's stream (a response ends it), else on the GET stream.
+  void deliver(std::string text, const json* related, bool response, const json* message) {
+    std::shared_ptr<Stream> target;
+    bool last = false;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!legacy_ && related != nullptr) {
+        auto it = by_request_.find(id_key(*related));
+        if (it != by_request_.end()) {
+          target = it->second;
+          last = response;
+          if (last) by_request_.erase(it);
+        }
+      }
+      if (!target) target = get_stream_;
+    }
+    if (!target) {
+      spdlog::debug("no open stream for message {}",
+                    message ? message->value("method", "(response)") : "(response)");
+      return;
+    }
+    target->push(Event{"message", std::move(text)}, last);
+  }
+
   bool legacy_;
   std::mutex mu_;
   std::map<std::string, std::shared_ptr<Stream>> by_request_;

@@ -1,7 +1,8 @@
 // Outbox: the one interface a transport offers a session for outgoing messages.
 #pragma once
 
-#include <nlohmann/json_fwd.hpp>
+#include <nlohmann/json.hpp>
+#include <string>
 
 namespace omm::mcp {
 
@@ -13,6 +14,11 @@ class Outbox {
   // nullptr for messages tied to no request. Over HTTP a related message goes on that request's
   // stream. Must be thread-safe; must not block for long (queue, don't wait for the peer).
   virtual void send(const nlohmann::json& message, const nlohmann::json* related) = 0;
+  // Delivers a response to request `id` that is already serialized (one JSON object, no newline).
+  // The default parses it and calls send(); transports override it to skip that.
+  virtual void send_response_text(const nlohmann::json& id, const std::string& text) {
+    send(nlohmann::json::parse(text, nullptr, false), &id);
+  }
 };
 
 }  // namespace omm::mcp

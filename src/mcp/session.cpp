@@ -156,7 +156,7 @@ void Session::handle_request(const json& id, const std::string& method, const js
     return reply_error(id, rpc::kInvalidRequest,
                        "Session not initialized: send \"initialize\" first");
   }
-  if (method == "tools/list") return reply_page(id, params, "tools", server_.tools().listing());
+  if (method == "tools/list") return reply_tools_page(id, params);
   if (method == "tools/call") return on_tools_call(id, params);
   if (method == "prompts/list") return reply_page(id, params, "prompts", server_.prompts().listing());
   if (method == "prompts/get") return on_prompts_get(id, params);
@@ -203,25 +203,54 @@ void Session::on_initialize(const json& id, const json& params) {
   reply(id, std::move(result));
 }
 
-void Session::reply_page(const json& id, const json& params, std::string_view key,
-                         const std::vector<json>& items) {
-  size_t offset = 0;
+bool Session::page_bounds(const json& id, const json& params, size_t count, size_t* offset,
+                          size_t* end) {
+  *offset = 0;
   if (auto c = params.find("cursor"); c != params.end() && !c->is_null()) {
     std::string cursor = c->is_string() ? c->get<std::string>() : std::string();
     bool ok = cursor.size() > 2 && cursor.size() < 12 && cursor.rfind("o:", 0) == 0;
     for (size_t i = 2; ok && i < cursor.size(); ++i) ok = cursor[i] >= '0' && cursor[i] <= '9';
-    if (ok) offset = std::stoul(cursor.substr(2));
-    if (!ok || offset == 0 || offset >= items.size()) {
-      return reply_error(id, rpc::kInvalidParams, "Invalid cursor");
+    if (ok) *offset = std::stoul(cursor.substr(2));
+    if (!ok || *offset == 0 || *offset >= count) {
+      reply_error(id, rpc::kInvalidParams, "Invalid cursor");
+      return false;
     }
   }
   size_t page = std::max<size_t>(1, server_.options().page_size);
-  size_t end = std::min(items.size(), offset + page);
+  *end = std::min(count, *offset + page);
+  return true;
+}
+
+void Session::reply_page(const json& id, const json& params, std::string_view key,
+                         const std::vector<json>& items) {
+  size_t offset = 0;
+  size_t end = 0;
+  if (!page_bounds(id, params, items.size(), &offset, &end)) return;
   json list = json::array();
   for (size_t i = offset; i < end; ++i) list.push_back(items[i]);
   json result{{std::string(key), std::move(list)}};
   if (end < items.size()) result["nextCursor"] = "o:" + std::to_string(end);
   reply(id, std::move(result));
+}
+
+void Session::reply_tools_page(const json& id, const json& params) {
+  const std::vector<std::string>& items = server_.tools().listing_text();
+  size_t offset = 0;
+  size_t end = 0;
+  if (!page_bounds(id, params, items.size(), &offset, &end)) return;
+  // The response is assembled as text, keys in the order nlohmann's dump would give them.
+  std::string text = "{\"id\":" + id.dump(-1, ' ', false, json::error_handler_t::replace) + ",\"jsonrpc\":\"2.0\",\"result\":{";
+  if (end < items.size()) text += "\"nextCursor\":\"o:" + std::to_string(end) + "\",";
+  text += "\"tools\":[";
+  for (size_t i = offset; i < end; ++i) {
+    if (i > offset) text += ',';
+    text += items[i];
+  }
+  text += "]}}";
+  if (server_.options().redact) {  // the redaction boundary sees every message as JSON
+    return send(json::parse(text), &id);
+  }
+  outbox_->send_response_text(id, text);
 }
 
 void Session::on_tools_call(const json& id, const json& params) {

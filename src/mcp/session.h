@@ -77,6 +77,12 @@ class Session : public CallHost, public std::enable_shared_from_this<Session> {
   // Pages `items` by the opaque cursor in params; answers under `key`.
   void reply_page(const nlohmann::json& id, const nlohmann::json& params, std::string_view key,
                   const std::vector<nlohmann::json>& items);
+  // tools/list: the same paging over entries that are already serialized.
+  void reply_tools_page(const nlohmann::json& id, const nlohmann::json& params);
+  // The [offset, end) page of `count` items by the cursor in params; false (and an error sent)
+  // for an invalid cursor.
+  bool page_bounds(const nlohmann::json& id, const nlohmann::json& params, size_t count,
+                   size_t* offset, size_t* end);
   void run_tool(std::shared_ptr<CallState> state, std::string tool_name, nlohmann::json args);
 
   struct PendingClientRequest {

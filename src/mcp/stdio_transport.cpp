@@ -22,8 +22,15 @@ class FdOutbox : public Outbox {
   explicit FdOutbox(int fd) : fd_(fd) {}
 
   void send(const nlohmann::json& message, const nlohmann::json* /*related*/) override {
-    std::string line =
-        message.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+    write_line(message.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+  }
+
+  void send_response_text(const nlohmann::json& /*id*/, const std::string& text) override {
+    write_line(text + "\n");
+  }
+
+ private:
+  void write_line(const std::string& line) {
     std::lock_guard<std::mutex> lock(mu_);
     if (broken_) return;
     const char* p = line.data();

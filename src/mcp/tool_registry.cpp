@@ -33,6 +33,24 @@ const std::vector<nlohmann::json>& ToolRegistry::listing() const {
   return listing_;
 }
 
+const std::vector<std::string>& ToolRegistry::listing_text() const {
+  std::call_once(listing_text_once_, [this] {
+    const std::vector<nlohmann::json>* built = nullptr;  // only when some tool needs it
+    size_t i = 0;
+    for (const auto& [name, entry] : tools_) {
+      if (!entry->spec.listing_json.empty()) {
+        listing_text_.emplace_back(entry->spec.listing_json);
+      } else {
+        if (built == nullptr) built = &listing();
+        listing_text_.push_back(
+            (*built)[i].dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+      }
+      ++i;
+    }
+  });
+  return listing_text_;
+}
+
 Status ToolRegistry::validate(const ToolSpec& tool, const nlohmann::json& arguments) const {
   auto it = tools_.find(tool.name);
   if (it == tools_.end()) return Status::error("invalid_argument.tool", "unknown tool " + tool.name);

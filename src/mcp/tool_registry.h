@@ -43,6 +43,10 @@ struct ToolSpec {
   // Optional: fills the descriptive fields (title, description, schemas, annotations) once, the
   // first time tools/list is built — keeps start-up from parsing every schema.
   std::function<void(ToolSpec&)> describe;
+  // Optional: this tool's tools/list entry already serialized (compact JSON, keys sorted; e.g.
+  // generated at build time). When set, tools/list sends it as is: no schema is parsed or dumped.
+  // It must equal the entry listing() builds (with describe).
+  std::string_view listing_json;
 };
 
 class ToolRegistry {
@@ -53,6 +57,8 @@ class ToolRegistry {
   const ToolSpec* find(std::string_view name) const;
   // All tools, sorted by name, in tools/list form.
   const std::vector<nlohmann::json>& listing() const;
+  // The same entries serialized (listing_json where a tool has it); what tools/list sends.
+  const std::vector<std::string>& listing_text() const;
   size_t size() const { return tools_.size(); }
 
   // Validates then runs. Never throws: handler exceptions become isError results.
@@ -84,6 +90,8 @@ class ToolRegistry {
   std::map<std::string, std::unique_ptr<Entry>, std::less<>> tools_;
   mutable std::once_flag listing_once_;
   mutable std::vector<nlohmann::json> listing_;
+  mutable std::once_flag listing_text_once_;
+  mutable std::vector<std::string> listing_text_;
 };
 
 }  // namespace omm::mcp

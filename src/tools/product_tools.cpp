@@ -339,6 +339,9 @@ void register_product_tools(mcp::Server& server, const ProductToolOptions& optio
     spec.input_schema = json{{"type", "object"}};
     spec.validation_schema = spec.name + ".json";
     spec.describe = describe;
+    if (auto text = embedded::find(embedded::tool_listing(), spec.name + ".json")) {
+      spec.listing_json = *text;
+    }
     std::string tool = name;
     if (has_plan(tool)) {
       spec.handler = [options, local, tool](mcp::CallContext& ctx, const json& args) {
