@@ -26,7 +26,7 @@ const FOUNDATION_BIN = process.env.BENCH_FOUNDATION_BIN ? path.resolve(process.e
 const env = (name, dflt) => Number(process.env[name] ?? dflt);
 const RESIZE_N = env("BENCH_RESIZE_N", 15);
 const PAIR_N = env("BENCH_PAIR_N", 8);
-const TRANSCODE_N = env("BENCH_TRANSCODE_N", 3);
+const TRANSCODE_N = env("BENCH_TRANSCODE_N", 7);
 const COLD_N = env("BENCH_COLD_N", 20);
 const FOUNDATION_COLD_MS = 4.8; // bench/run.sh before the product tools were registered
 const CLOCK_TICKS = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
