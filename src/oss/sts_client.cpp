@@ -93,6 +93,28 @@ Result<ResolvedCredentials> parse_sts_response(const HttpResponse& r, const std:
   return out;
 }
 
+namespace {
+
+// POSTs an STS action (query in the URL, parameters form-encoded in the body) and reads its answer.
+Result<ResolvedCredentials> post_sts(HttpFetcher& http, const Env& env, const AssumeRoleParams& p,
+                                     const Params& query, const Params& body,
+                                     const std::string& action, std::string source_name) {
+  HttpRequest req;
+  req.method = "POST";
+  req.url = sts_endpoint(env, p) + "/?" + form_encode(query);
+  req.headers = {{"Content-Type", "application/x-www-form-urlencoded"}};
+  req.body = form_encode(body);
+  req.timeout_ms = 5000;
+  auto r = http.fetch(req);
+  if (!r) {
+    return Status::error("credentials.sts.transport",
+                         source_name + ": " + action + " failed: " + r.status().message());
+  }
+  return parse_sts_response(*r, action, std::move(source_name));
+}
+
+}  // namespace
+
 Result<ResolvedCredentials> sts_assume_role(HttpFetcher& http, const Env& env, const Clock& clock,
                                             const Credentials& source, const AssumeRoleParams& p,
                                             std::string source_name) {
@@ -118,18 +140,7 @@ Result<ResolvedCredentials> sts_assume_role(HttpFetcher& http, const Env& env, c
   all.insert(all.end(), body.begin(), body.end());
   query.emplace_back("Signature", rpc_signature("POST", all, source.access_key_secret));
 
-  HttpRequest req;
-  req.method = "POST";
-  req.url = sts_endpoint(env, p) + "/?" + form_encode(query);
-  req.headers = {{"Content-Type", "application/x-www-form-urlencoded"}};
-  req.body = form_encode(body);
-  req.timeout_ms = 5000;
-  auto r = http.fetch(req);
-  if (!r) {
-    return Status::error("credentials.sts.transport",
-                         source_name + ": AssumeRole failed: " + r.status().message());
-  }
-  return parse_sts_response(*r, "AssumeRole", std::move(source_name));
+  return post_sts(http, env, p, query, body, "AssumeRole", std::move(source_name));
 }
 
 Result<ResolvedCredentials> sts_assume_role_with_oidc(HttpFetcher& http, const Env& env,
@@ -147,18 +158,7 @@ Result<ResolvedCredentials> sts_assume_role_with_oidc(HttpFetcher& http, const E
   Params body = body_params(p, clock);
   body.insert(body.begin() + 1, {"OIDCProviderArn", oidc_provider_arn});
   body.insert(body.begin() + 2, {"OIDCToken", oidc_token});
-  HttpRequest req;
-  req.method = "POST";
-  req.url = sts_endpoint(env, p) + "/?" + form_encode(query);
-  req.headers = {{"Content-Type", "application/x-www-form-urlencoded"}};
-  req.body = form_encode(body);
-  req.timeout_ms = 5000;
-  auto r = http.fetch(req);
-  if (!r) {
-    return Status::error("credentials.sts.transport",
-                         source_name + ": AssumeRoleWithOIDC failed: " + r.status().message());
-  }
-  return parse_sts_response(*r, "AssumeRoleWithOIDC", std::move(source_name));
+  return post_sts(http, env, p, query, body, "AssumeRoleWithOIDC", std::move(source_name));
 }
 
 }  // namespace omm::oss
