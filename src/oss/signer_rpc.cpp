@@ -1,25 +1,19 @@
 #include "oss/signer_rpc.h"
 
-#include <algorithm>
 
 #include "oss/hash.h"
 #include "oss/percent_encode.h"
+#include "oss/signer_acs3.h"
 
 namespace omm::oss {
 
 std::string rpc_canonical_query(const Params& params) {
-  Params sorted;
+  Params without_signature;
   for (const auto& p : params) {
-    if (p.first != "Signature") sorted.push_back(p);
+    if (p.first != "Signature") without_signature.push_back(p);
   }
-  std::stable_sort(sorted.begin(), sorted.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
-  std::string out;
-  for (const auto& [k, v] : sorted) {
-    if (!out.empty()) out += '&';
-    out += percent_encode(k) + "=" + percent_encode(v);
-  }
-  return out;
+  // The same sorted, percent-encoded form as ACS3's canonical query.
+  return acs3_canonical_query(without_signature);
 }
 
 std::string rpc_string_to_sign(std::string_view method, const Params& params) {

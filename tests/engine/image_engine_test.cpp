@@ -3,7 +3,6 @@
 // getpoint / vips avg, independent of the engine's own metadata.
 #include <doctest/doctest.h>
 #include <fcntl.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -16,7 +15,8 @@
 #include <string>
 #include <vector>
 
-extern char** environ;
+#include "worker_client.h"
+
 
 using nlohmann::json;
 
@@ -48,55 +48,10 @@ std::string read_file(const std::string& path) {
   return ss.str();
 }
 
-// One worker process: requests on its stdin, responses from its stdout.
-class Worker {
+// One image worker process (tests/engine/worker_client.h).
+class Worker : public omm::test::WorkerClient {
  public:
-  explicit Worker(std::vector<std::string> flags = {}) {
-    int in[2], out[2];
-    REQUIRE(::pipe(in) == 0);
-    REQUIRE(::pipe(out) == 0);
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_adddup2(&fa, in[0], 0);
-    posix_spawn_file_actions_adddup2(&fa, out[1], 1);
-    posix_spawn_file_actions_addclose(&fa, in[1]);
-    posix_spawn_file_actions_addclose(&fa, out[0]);
-    std::vector<std::string> args = {kEngine};
-    args.insert(args.end(), flags.begin(), flags.end());
-    std::vector<char*> argv;
-    for (std::string& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    REQUIRE(posix_spawn(&pid_, kEngine, &fa, nullptr, argv.data(), environ) == 0);
-    posix_spawn_file_actions_destroy(&fa);
-    ::close(in[0]);
-    ::close(out[1]);
-    to_ = in[1];
-    from_ = out[0];
-  }
-  ~Worker() {
-    ::close(to_);
-    ::close(from_);
-    int st = 0;
-    ::waitpid(pid_, &st, 0);
-  }
-  pid_t pid() const { return pid_; }
-  json send(json request) {
-    request["id"] = ++id_;
-    std::string line = request.dump() + "\n";
-    REQUIRE(::write(to_, line.data(), line.size()) == static_cast<ssize_t>(line.size()));
-    std::string got;
-    char c;
-    while (::read(from_, &c, 1) == 1 && c != '\n') got.push_back(c);
-    json r = json::parse(got, nullptr, false);
-    REQUIRE_MESSAGE(!r.is_discarded(), "no response line: " << got);
-    CHECK(r["id"] == id_);
-    return r;
-  }
-
- private:
-  pid_t pid_ = -1;
-  int to_ = -1, from_ = -1;
-  int id_ = 0;
+  explicit Worker(std::vector<std::string> flags = {}) : WorkerClient(kEngine, std::move(flags)) {}
 };
 
 // A "Vm…:" figure (kB) from /proc/<pid>/status.
@@ -250,7 +205,7 @@ TEST_CASE("image_engine: resize modes, limit, percent and shrink-on-load") {
   };
   for (const Case& c : cases) {
     CAPTURE(c.params.dump());
-    json r = w.send(job(c.src, "out.png", json::array({op("resize", c.params)}), "png"));
+    json r = w.call(job(c.src, "out.png", json::array({op("resize", c.params)}), "png"));
     REQUIRE(r["ok"] == true);
     Hdr h = vipsheader(fx()("out.png"));
     CHECK(h.w == c.w);
@@ -259,7 +214,7 @@ TEST_CASE("image_engine: resize modes, limit, percent and shrink-on-load") {
     CHECK(r["metadata"]["width"] == c.w);
   }
   // pad fills with color (centred): a red band above and below the 100x50 blue image.
-  json r = w.send(job("wide.png", "pad.png",
+  json r = w.call(job("wide.png", "pad.png",
                       json::array({op("resize", {{"w", 100}, {"h", 100}, {"m", "pad"},
                                                  {"color", "FF0000"}})})));
   REQUIRE(r["ok"] == true);
@@ -279,7 +234,7 @@ TEST_CASE("image_engine: crop gravities, clamping and origins out of the image")
                {"sw", 0, 160},    {"south", 110, 160}, {"se", 220, 160}};
   for (const Case& c : cases) {
     CAPTURE(c.g);
-    json r = w.send(job("grad.png", "crop.png",
+    json r = w.call(job("grad.png", "crop.png",
                         json::array({op("crop", {{"w", 100}, {"h", 80}, {"g", c.g}})})));
     REQUIRE(r["ok"] == true);
     Hdr h = vipsheader(fx()("crop.png"));
@@ -287,19 +242,19 @@ TEST_CASE("image_engine: crop gravities, clamping and origins out of the image")
     CHECK(h.h == 80);
     CHECK(getpoint(fx()("crop.png"), 0, 0) == std::vector<int>{c.x0 / 2, c.y0 / 2, 0});
   }
-  json r = w.send(job("grad.png", "crop.png",
+  json r = w.call(job("grad.png", "crop.png",
                       json::array({op("crop", {{"w", 100}, {"h", 100}, {"x", 300}, {"y", 10}})})));
   REQUIRE(r["ok"] == true);
   CHECK(vipsheader(fx()("crop.png")).w == 20);  // clamped at the edge
   CHECK(vipsheader(fx()("crop.png")).h == 100);
-  r = w.send(job("grad.png", "crop.png", json::array({op("crop", {{"x", 10}})})));
+  r = w.call(job("grad.png", "crop.png", json::array({op("crop", {{"x", 10}})})));
   CHECK(vipsheader(fx()("crop.png")).w == 310);  // w defaults to the rest of the image
-  r = w.send(job("grad.png", "crop.png", json::array({op("crop", {{"x", 320}})})));
+  r = w.call(job("grad.png", "crop.png", json::array({op("crop", {{"x", 320}})})));
   CHECK(r["error"]["id"] == "invalid_argument.crop.x");
   CHECK(r["error"]["message"].get<std::string>().find("out of image") != std::string::npos);
-  r = w.send(job("grad.png", "crop.png", json::array({op("crop", {{"g", "se"}, {"y", 240}})})));
+  r = w.call(job("grad.png", "crop.png", json::array({op("crop", {{"g", "se"}, {"y", 240}})})));
   CHECK(r["error"]["id"] == "invalid_argument.crop.y");
-  r = w.send(job("grad.png", "crop.png", json::array({op("crop", {{"g", "face"}})})));
+  r = w.call(job("grad.png", "crop.png", json::array({op("crop", {{"g", "face"}})})));
   CHECK(r["error"]["id"] == "engine.unsupported");
   CHECK(r["error"]["message"].get<std::string>().find("vision") != std::string::npos);
 }
@@ -325,16 +280,16 @@ TEST_CASE("image_engine: indexcrop, rotate, flip, auto-orient") {
   };
   for (const Case& c : cases) {
     CAPTURE(c.op.dump());
-    json r = w.send(job(c.src, "geo.png", json::array({c.op}), "png"));
+    json r = w.call(job(c.src, "geo.png", json::array({c.op}), "png"));
     REQUIRE(r["ok"] == true);
     CHECK(vipsheader(fx()("geo.png")).w == c.w);
     CHECK(vipsheader(fx()("geo.png")).h == c.h);
   }
   // 90° clockwise: the old bottom-left corner (x 0, y 239) is the new top-left.
-  w.send(job("grad.png", "geo.png", json::array({op("rotate", {{"value", 90}})})));
+  w.call(job("grad.png", "geo.png", json::array({op("rotate", {{"value", 90}})})));
   CHECK(getpoint(fx()("geo.png"), 0, 0) == std::vector<int>{0, 119, 0});
   // Other angles enlarge the canvas with white.
-  json r = w.send(job("grad.png", "geo.png", json::array({op("rotate", {{"value", 30}})})));
+  json r = w.call(job("grad.png", "geo.png", json::array({op("rotate", {{"value", 30}})})));
   REQUIRE(r["ok"] == true);
   Hdr h = vipsheader(fx()("geo.png"));
   CHECK(h.w > 320);
@@ -345,14 +300,14 @@ TEST_CASE("image_engine: indexcrop, rotate, flip, auto-orient") {
   REQUIRE(top.size() == 3);
   CHECK(top[0] < 30);
   CHECK(top[1] < 30);
-  r = w.send(job("big.png", "geo.png", json::array({op("rotate", {{"value", 90}})})));
+  r = w.call(job("big.png", "geo.png", json::array({op("rotate", {{"value", 90}})})));
   CHECK(r["error"]["id"] == "invalid_argument.rotate.source");
   // flip 0: vertical (top-bottom), 1: horizontal (left-right).
-  w.send(job("grad.png", "geo.png", json::array({op("flip", {{"value", 0}})})));
+  w.call(job("grad.png", "geo.png", json::array({op("flip", {{"value", 0}})})));
   CHECK(getpoint(fx()("geo.png"), 0, 0) == std::vector<int>{0, 119, 0});
-  w.send(job("grad.png", "geo.png", json::array({op("flip", {{"value", 1}})})));
+  w.call(job("grad.png", "geo.png", json::array({op("flip", {{"value", 1}})})));
   CHECK(getpoint(fx()("geo.png"), 0, 0) == std::vector<int>{159, 0, 0});
-  w.send(job("grad.png", "geo.png", json::array({op("flip", {{"value", 2}})})));
+  w.call(job("grad.png", "geo.png", json::array({op("flip", {{"value", 2}})})));
   CHECK(getpoint(fx()("geo.png"), 0, 0) == std::vector<int>{159, 119, 0});
 }
 
@@ -369,7 +324,7 @@ TEST_CASE("image_engine: every output format Debian's libvips writes") {
   for (const Case& c : cases) {
     CAPTURE(c.format);
     // Given as request.format …
-    json r = w.send(job("base.png", "fmt.out", json::array({op("resize", {{"w", 64}})}), c.format));
+    json r = w.call(job("base.png", "fmt.out", json::array({op("resize", {{"w", 64}})}), c.format));
     REQUIRE(r["ok"] == true);
     Hdr h = vipsheader(fx()("fmt.out"));
     CHECK(h.loader == c.loader);
@@ -378,15 +333,15 @@ TEST_CASE("image_engine: every output format Debian's libvips writes") {
     CHECK(r["metadata"]["format"] == c.format);
     if (*c.magic) CHECK(read_file(fx()("fmt.out")).substr(4, 8) == c.magic);
     // … or only as the format operation.
-    r = w.send(job("base.png", "fmt2.out", json::array({op("format", {{"value", c.format}})})));
+    r = w.call(job("base.png", "fmt2.out", json::array({op("format", {{"value", c.format}})})));
     REQUIRE(r["ok"] == true);
     CHECK(vipsheader(fx()("fmt2.out")).loader == c.loader);
   }
   // No format anywhere: the source's own (GIF stays GIF).
-  json r = w.send(job("base.gif", "same.out", json::array({op("flip", {{"value", 1}})})));
+  json r = w.call(job("base.gif", "same.out", json::array({op("flip", {{"value", 1}})})));
   REQUIRE(r["ok"] == true);
   CHECK(vipsheader(fx()("same.out")).loader == "gifload");
-  r = w.send(job("base.png", "x.out", json::array(), "jxl"));
+  r = w.call(job("base.png", "x.out", json::array(), "jxl"));
   CHECK(r["error"]["id"] == "engine.unsupported");
 }
 
@@ -394,7 +349,7 @@ TEST_CASE("image_engine: quality Q and q, interlace") {
   SKIP_WITHOUT_ENGINE();
   Worker w;
   auto size_with = [&](json params) {
-    json r = w.send(job("noise.jpg", "q.jpg", json::array({op("quality", params)})));
+    json r = w.call(job("noise.jpg", "q.jpg", json::array({op("quality", params)})));
     REQUIRE(r["ok"] == true);
     CHECK(vipsheader(fx()("q.jpg")).loader == "jpegload");
     return read_file(fx()("q.jpg")).size();
@@ -403,10 +358,10 @@ TEST_CASE("image_engine: quality Q and q, interlace") {
   CHECK(q30 < q80);
   CHECK(size_with({{"Q", 95}}) == q80);  // never above the source's quality (80)
   CHECK(size_with({{"q", 50}}) == size_with({{"Q", 40}}));  // 50 % of 80
-  json r = w.send(job("noise.jpg", "i.jpg", json::array({op("interlace", {{"value", 1}})})));
+  json r = w.call(job("noise.jpg", "i.jpg", json::array({op("interlace", {{"value", 1}})})));
   REQUIRE(r["ok"] == true);
   CHECK(run("vipsheader -f interlaced '" + fx()("i.jpg") + "'").rfind("1", 0) == 0);
-  r = w.send(job("noise.jpg", "i.jpg", json::array({op("interlace", {{"value", 0}})})));
+  r = w.call(job("noise.jpg", "i.jpg", json::array({op("interlace", {{"value", 0}})})));
   CHECK(run("vipsheader -f interlaced '" + fx()("i.jpg") + "'").empty());
 }
 
@@ -415,7 +370,7 @@ TEST_CASE("image_engine: text watermarks (Chinese, shadow, rotate, tiling, opaci
   Worker w;
   double base = avg(fx()("base.png"));
   auto marked = [&](json params) {
-    json r = w.send(job("base.png", "wm.png", json::array({op("watermark", params)})));
+    json r = w.call(job("base.png", "wm.png", json::array({op("watermark", params)})));
     REQUIRE(r["ok"] == true);
     Hdr h = vipsheader(fx()("wm.png"));
     CHECK(h.w == 320);
@@ -442,7 +397,7 @@ TEST_CASE("image_engine: image watermarks with preprocess, and image plus text")
   auto with_mark = [&](json params) {
     json j = job("base.png", "wm.png", json::array({op("watermark", params)}), "png");
     j["options"] = {{"watermark_images", {{"logo/mark.png", fx()("mark.png")}}}};
-    return w.send(j);
+    return w.call(j);
   };
   // Plain: 60x40 red at se, margins 10.
   json r = with_mark({{"image", "logo/mark.png"}});
@@ -489,12 +444,12 @@ TEST_CASE("image_engine: image watermarks with preprocess, and image plus text")
 TEST_CASE("image_engine: blur, sharpen, bright, contrast, circle, rounded-corners") {
   SKIP_WITHOUT_ENGINE();
   Worker w;
-  json r = w.send(job("base.png", "fx.png", json::array({op("bright", {{"value", 20}})})));
+  json r = w.call(job("base.png", "fx.png", json::array({op("bright", {{"value", 20}})})));
   REQUIRE(r["ok"] == true);
   CHECK(getpoint(fx()("fx.png"), 10, 10) == std::vector<int>{143, 171, 109});
-  r = w.send(job("base.png", "fx.png", json::array({op("contrast", {{"value", -100}})})));
+  r = w.call(job("base.png", "fx.png", json::array({op("contrast", {{"value", -100}})})));
   CHECK(getpoint(fx()("fx.png"), 10, 10) == std::vector<int>{128, 128, 128});
-  r = w.send(job("base.png", "fx.png", json::array({op("contrast", {{"value", 50}})})));
+  r = w.call(job("base.png", "fx.png", json::array({op("contrast", {{"value", 50}})})));
   std::vector<int> c = getpoint(fx()("fx.png"), 10, 10);
   REQUIRE(c.size() == 3);
   CHECK(c[0] < 92);  // darker than mid-grey gets darker
@@ -502,25 +457,25 @@ TEST_CASE("image_engine: blur, sharpen, bright, contrast, circle, rounded-corner
   for (json o : {op("blur", {{"r", 5}, {"s", 3}}), op("sharpen", {{"value", 100}}),
                  op("sharpen", {{"value", 399}})}) {
     CAPTURE(o.dump());
-    r = w.send(job("noise.jpg", "fx.jpg", json::array({o})));
+    r = w.call(job("noise.jpg", "fx.jpg", json::array({o})));
     REQUIRE(r["ok"] == true);
     CHECK(vipsheader(fx()("fx.jpg")).w == 320);
   }
   // Blur smooths noise: the standard deviation drops.
   double before = std::atof(run("vips deviate '" + fx()("noise.jpg") + "'").c_str());
-  w.send(job("noise.jpg", "fx.jpg", json::array({op("blur", {{"r", 5}, {"s", 3}})})));
+  w.call(job("noise.jpg", "fx.jpg", json::array({op("blur", {{"r", 5}, {"s", 3}})})));
   CHECK(std::atof(run("vips deviate '" + fx()("fx.jpg") + "'").c_str()) < before / 2);
-  r = w.send(job("noise.jpg", "fx.jpg", json::array({op("blur", {{"r", 5}, {"s", 3}, {"g", "face"}})})));
+  r = w.call(job("noise.jpg", "fx.jpg", json::array({op("blur", {{"r", 5}, {"s", 3}, {"g", "face"}})})));
   CHECK(r["error"]["id"] == "engine.unsupported");
   // circle: 2r square; transparent corners in PNG, white in JPEG.
-  r = w.send(job("base.png", "fx.png", json::array({op("circle", {{"r", 50}})})));
+  r = w.call(job("base.png", "fx.png", json::array({op("circle", {{"r", 50}})})));
   Hdr h = vipsheader(fx()("fx.png"));
   CHECK(h.w == 100);
   CHECK(h.h == 100);
   CHECK(h.bands == 4);
   CHECK(getpoint(fx()("fx.png"), 0, 0)[3] == 0);
   CHECK(getpoint(fx()("fx.png"), 50, 50) == std::vector<int>{92, 120, 58, 255});
-  r = w.send(job("base.png", "fx.jpg", json::array({op("circle", {{"r", 500}})}), "jpg"));
+  r = w.call(job("base.png", "fx.jpg", json::array({op("circle", {{"r", 500}})}), "jpg"));
   h = vipsheader(fx()("fx.jpg"));
   CHECK(h.w == 240);  // capped at half the shorter side
   CHECK(h.bands == 3);
@@ -528,7 +483,7 @@ TEST_CASE("image_engine: blur, sharpen, bright, contrast, circle, rounded-corner
   REQUIRE(corner.size() == 3);
   CHECK(corner[0] > 245);
   CHECK(corner[1] > 245);
-  r = w.send(job("base.png", "fx.png", json::array({op("rounded-corners", {{"r", 30}})})));
+  r = w.call(job("base.png", "fx.png", json::array({op("rounded-corners", {{"r", 30}})})));
   h = vipsheader(fx()("fx.png"));
   CHECK(h.w == 320);
   CHECK(h.bands == 4);
@@ -540,30 +495,30 @@ TEST_CASE("image_engine: blur, sharpen, bright, contrast, circle, rounded-corner
 TEST_CASE("image_engine: info and average-hue") {
   SKIP_WITHOUT_ENGINE();
   Worker w;
-  json r = w.send(job("base.jpg", "", json::array({op("info")})));
+  json r = w.call(job("base.jpg", "", json::array({op("info")})));
   REQUIRE(r["ok"] == true);
   CHECK(r["data"]["ImageWidth"]["value"] == "320");
   CHECK(r["data"]["ImageHeight"]["value"] == "240");
   CHECK(r["data"]["Format"]["value"] == "jpg");
   CHECK(r["data"]["FileSize"]["value"] == std::to_string(read_file(fx()("base.jpg")).size()));
-  r = w.send(job("orient.jpg", "", json::array({op("info")})));
+  r = w.call(job("orient.jpg", "", json::array({op("info")})));
   REQUIRE(r["ok"] == true);
   CHECK(r["data"]["Orientation"]["value"] == "6");
-  r = w.send(job("base.png", "", json::array({op("info")})));
+  r = w.call(job("base.png", "", json::array({op("info")})));
   CHECK(r["data"]["Format"]["value"] == "png");
-  r = w.send(job("base.png", "", json::array({op("average-hue")})));
+  r = w.call(job("base.png", "", json::array({op("average-hue")})));
   REQUIRE(r["ok"] == true);
   CHECK(r["data"] == json{{"RGB", "0x5c783a"}});
-  r = w.send(job("alpha.png", "", json::array({op("average-hue")})));
+  r = w.call(job("alpha.png", "", json::array({op("average-hue")})));
   CHECK(r["data"] == json{{"RGB", "0x5c783a"}});
 }
 
 TEST_CASE("image_engine: pixel limit, bad inputs, and the worker keeps serving") {
   SKIP_WITHOUT_ENGINE();
   Worker w;
-  json r = w.send(job("bomb.png", "o.png", json::array({op("resize", {{"w", 10}})})));
+  json r = w.call(job("bomb.png", "o.png", json::array({op("resize", {{"w", 10}})})));
   CHECK(r["error"]["id"] == "engine.limit.pixels");
-  r = w.send(job("bomb.png", "", json::array({op("info")})));
+  r = w.call(job("bomb.png", "", json::array({op("info")})));
   CHECK(r["error"]["id"] == "engine.limit.pixels");
   struct Case {
     const char* file;
@@ -574,21 +529,21 @@ TEST_CASE("image_engine: pixel limit, bad inputs, and the worker keeps serving")
                {"missing.jpg", "cannot open"}};
   for (const Case& c : cases) {
     CAPTURE(c.file);
-    r = w.send(job(c.file, "o.png", json::array({op("resize", {{"w", 10}})})));
+    r = w.call(job(c.file, "o.png", json::array({op("resize", {{"w", 10}})})));
     CHECK(r["ok"] == false);
     CHECK(r["error"]["id"] == "engine.decode");
     CHECK(r["error"]["message"].get<std::string>().find(c.words) != std::string::npos);
   }
-  r = w.send(job("base.png", "o.png", json::array({op("blindwatermark", {{"content", "x"}})})));
+  r = w.call(job("base.png", "o.png", json::array({op("blindwatermark", {{"content", "x"}})})));
   CHECK(r["error"]["id"] == "engine.unsupported");
-  r = w.send(job("base.png", "o.png", json::array({op("resize", {{"w", 10}})})));
+  r = w.call(job("base.png", "o.png", json::array({op("resize", {{"w", 10}})})));
   CHECK(r["ok"] == true);
   CHECK(vipsheader(fx()("o.png")).w == 10);
 
   Worker small({"--max-pixels", "1000"});
-  r = small.send(job("base.png", "o.png", json::array({op("resize", {{"w", 10}})})));
+  r = small.call(job("base.png", "o.png", json::array({op("resize", {{"w", 10}})})));
   CHECK(r["error"]["id"] == "engine.limit.pixels");
-  r = small.send(job("wide.png", "o.png", json::array({op("resize", {{"w", 10}})})));
+  r = small.call(job("wide.png", "o.png", json::array({op("resize", {{"w", 10}})})));
   CHECK(r["error"]["id"] == "engine.limit.pixels");
 }
 
@@ -600,9 +555,9 @@ TEST_CASE("image_engine: memory stays flat over many jobs (one malloc arena)") {
   Worker w;
   json resize_blur = job("noise.jpg", "flat.png",
                          json::array({op("resize", {{"w", 200}}), op("blur", {{"r", 3}, {"s", 2}})}));
-  for (int i = 0; i < 2; ++i) REQUIRE(w.send(resize_blur)["ok"] == true);
+  for (int i = 0; i < 2; ++i) REQUIRE(w.call(resize_blur)["ok"] == true);
   long hwm_after_2 = proc_kb(w.pid(), "VmHWM");
-  for (int i = 0; i < 12; ++i) REQUIRE(w.send(resize_blur)["ok"] == true);
+  for (int i = 0; i < 12; ++i) REQUIRE(w.call(resize_blur)["ok"] == true);
   long hwm_after_14 = proc_kb(w.pid(), "VmHWM");
   long peak = proc_kb(w.pid(), "VmPeak");
   CAPTURE(hwm_after_2);

@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "worker_client.h"
+
 namespace fs = std::filesystem;
 using nlohmann::json;
 
@@ -72,54 +74,9 @@ double psnr(const std::string& a, const std::string& b) {
 }
 
 // One worker process; requests and responses are JSON lines on its stdin/stdout.
-class Worker {
+class Worker : public omm::test::WorkerClient {
  public:
-  explicit Worker(std::vector<std::string> flags = {}) {
-    int in[2], out[2];
-    REQUIRE(::pipe(in) == 0);
-    REQUIRE(::pipe(out) == 0);
-    pid_ = ::fork();
-    REQUIRE(pid_ >= 0);
-    if (pid_ == 0) {
-      ::dup2(in[0], 0);
-      ::dup2(out[1], 1);
-      for (int fd : {in[0], in[1], out[0], out[1]}) ::close(fd);
-      flags.insert(flags.begin(), kEngine);
-      std::vector<char*> argv;
-      for (const auto& a : flags) argv.push_back(const_cast<char*>(a.c_str()));
-      argv.push_back(nullptr);
-      ::execv(argv[0], argv.data());
-      ::_exit(127);
-    }
-    ::close(in[0]);
-    ::close(out[1]);
-    to_ = in[1];
-    from_ = out[0];
-  }
-  ~Worker() {
-    ::close(to_);
-    ::close(from_);
-    int status = 0;
-    ::waitpid(pid_, &status, 0);
-  }
-
-  json call(json request) {
-    request["id"] = ++id_;
-    std::string line = request.dump() + "\n";
-    REQUIRE(::write(to_, line.data(), line.size()) == static_cast<ssize_t>(line.size()));
-    std::string reply;
-    char c;
-    while (::read(from_, &c, 1) == 1 && c != '\n') reply.push_back(c);
-    json r = json::parse(reply, nullptr, false);
-    REQUIRE_MESSAGE(r.is_object(), "worker answered: " << reply);
-    CHECK(r["id"] == id_);
-    return r;
-  }
-
- private:
-  pid_t pid_ = -1;
-  int to_ = -1, from_ = -1;
-  int id_ = 0;
+  explicit Worker(std::vector<std::string> flags = {}) : WorkerClient(kEngine, std::move(flags)) {}
 };
 
 json op(const std::string& name, json params = json::array()) {
