@@ -389,7 +389,6 @@ def main():
     ap.add_argument("--validation", required=True)
     ap.add_argument("--published", required=True)
     ap.add_argument("--outputs", required=True)
-    ap.add_argument("--meta", required=True)
     ap.add_argument("--listing", required=True)
     ap.add_argument("--published-dir", required=True)
     ap.add_argument("files", nargs="+")
@@ -425,17 +424,9 @@ def main():
             path = os.path.join(out_dir, rel[len("output/"):])
             dump(path, derive_output(rel, docs[rel], docs))
             output_files.append(path)
-        # Titles and annotations of every tool in one small file, so that tools/list need not
-        # parse the (large) validation schemas.
-        meta_dir = os.path.join(a.published_dir, "meta")
-        os.makedirs(meta_dir, exist_ok=True)
-        meta_path = os.path.join(meta_dir, "tools.json")
-        dump(meta_path, {rel[:-len(".json")]: {"title": docs[rel]["x-title"],
-                                               "annotations": docs[rel]["x-annotations"]}
-                         for rel in tools})
         # Each tool's tools/list entry, serialized as the server would (compact, keys sorted), so
         # that tools/list sends text instead of building and dumping ~80 KB of JSON trees on every
-        # start (tests/tools checks it equals what describe() builds from the files above).
+        # start (tests/tools checks it against the published, output and validation schemas).
         listing_dir = os.path.join(a.published_dir, "listing")
         os.makedirs(listing_dir, exist_ok=True)
         listing_files = []
@@ -464,8 +455,6 @@ def main():
                            "--root", pub_dir] + published_files)
     subprocess.check_call([sys.executable, embed, "--out", a.outputs, "--func", "output_schemas",
                            "--root", out_dir] + output_files)
-    subprocess.check_call([sys.executable, embed, "--out", a.meta, "--func", "tool_meta",
-                           "--root", meta_dir, meta_path])
     subprocess.check_call([sys.executable, embed, "--out", a.listing, "--func", "tool_listing",
                            "--root", listing_dir] + listing_files)
     return 0

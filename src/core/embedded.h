@@ -17,13 +17,11 @@ struct File {
 std::span<const File> schema_files();
 // Published input schemas derived at build time: path = "<tool>.json". Self-contained; the root
 // "description" is the tool description (with the cross-field rules in words). The tool's title and
-// annotations are the "x-title" and "x-annotations" keys of its validation schema, collected at
-// build time in tool_meta().
+// annotations are the "x-title" and "x-annotations" keys of its validation schema.
 std::span<const File> published_schemas();
-// One file, "tools.json": {"<tool>": {"title": …, "annotations": {…}}} for every tool.
-std::span<const File> tool_meta();
 // Each tool's tools/list entry, serialized: path = "<tool>.json", compact JSON with sorted keys —
-// the same object the tool's describe() builds from the tables above (tests/tools checks).
+// name, title, description, inputSchema (published, without its description), outputSchema,
+// annotations (with the title), derived from the tables around it (tests/tools checks).
 std::span<const File> tool_listing();
 // Output schemas (tools/list outputSchema), self-contained: path = "<tool>.json".
 std::span<const File> output_schemas();

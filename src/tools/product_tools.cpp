@@ -45,25 +45,17 @@ json parse_embedded(std::span<const embedded::File> files, const std::string& pa
   return j.is_discarded() ? json(nullptr) : j;
 }
 
+// The descriptive fields come from the tool's build-time tools/list entry (embedded::tool_listing(),
+// derived by tools/gen_schemas.py from the validation, published and output schemas); tools/list
+// itself sends that text as is (listing_json), so this runs only when something asks for the fields.
 void describe(mcp::ToolSpec& spec) {
-  const std::string file = spec.name + ".json";
-  json published = parse_embedded(embedded::published_schemas(), file);
-  if (published.is_object()) {
-    spec.description = published.value("description", spec.description);
-    published.erase("description");  // the tool description carries it; don't send it twice
-    spec.input_schema = std::move(published);
-  }
-  json output = parse_embedded(embedded::output_schemas(), file);
-  if (output.is_object()) spec.output_schema = std::move(output);
-  // Titles and annotations come from one small build-time file, parsed once (the validation
-  // schemas they are written in are large, and tools/list is on every client's start path).
-  static const json meta = parse_embedded(embedded::tool_meta(), "tools.json");
-  if (meta.is_object() && meta.contains(spec.name)) {
-    const json& m = meta[spec.name];
-    spec.title = m.value("title", spec.title);
-    if (m.contains("annotations")) spec.annotations = m["annotations"];
-  }
-  if (!spec.title.empty()) spec.annotations["title"] = spec.title;
+  json t = parse_embedded(embedded::tool_listing(), spec.name + ".json");
+  if (!t.is_object()) return;
+  spec.title = t.value("title", spec.title);
+  spec.description = t.value("description", spec.description);
+  if (t.contains("inputSchema")) spec.input_schema = std::move(t["inputSchema"]);
+  if (t.contains("outputSchema")) spec.output_schema = std::move(t["outputSchema"]);
+  if (t.contains("annotations")) spec.annotations = std::move(t["annotations"]);
 }
 
 // The local executor and its job manager, created once on first use (opening the job journal

@@ -1,11 +1,13 @@
 // tools/list sends each product tool's entry as text generated at build time
 // (tools/gen_schemas.py, embedded::tool_listing()). This pins that the text is exactly the entry
-// the registry builds from the schemas through describe(), and that a whole tools/list response
+// the tool's published, output and validation schemas call for (and what describe() fills in),
+// and that a whole tools/list response
 // assembled from it — first page, later pages, and through a redacting server — is the JSON the
 // json path would send.
 #include <doctest/doctest.h>
 
 #include <nlohmann/json.hpp>
+#include <span>
 #include <string>
 
 #include "core/embedded.h"
@@ -52,7 +54,28 @@ json list_all(omm::mcp::Server& server) {
 
 }  // namespace
 
-TEST_CASE("tools/list: the build-time entry of every product tool equals what describe() builds") {
+// The entry a tool's schemas call for, built here from the published, output and validation
+// schemas (what tools/gen_schemas.py derives the text from).
+static json expected_entry(const std::string& tool) {
+  auto parse = [&](std::span<const omm::embedded::File> files) {
+    auto text = omm::embedded::find(files, tool + ".json");
+    REQUIRE(text.has_value());
+    return json::parse(*text);
+  };
+  json input = parse(omm::embedded::published_schemas());
+  json validation = parse(omm::embedded::schema_files());
+  json entry{{"name", tool},
+             {"title", validation["x-title"]},
+             {"description", input["description"]},
+             {"outputSchema", parse(omm::embedded::output_schemas())},
+             {"annotations", validation["x-annotations"]}};
+  entry["annotations"]["title"] = validation["x-title"];
+  input.erase("description");
+  entry["inputSchema"] = input;
+  return entry;
+}
+
+TEST_CASE("tools/list: the build-time entry of every product tool is the one its schemas call for") {
   omm::mcp::Server server(omm::mcp::ServerInfo{}, omm::mcp::ServerOptions{});
   omm::tools::register_product_tools(server, omm::tools::ProductToolOptions{});
   const auto& built = server.tools().listing();  // describe() path
@@ -69,8 +92,10 @@ TEST_CASE("tools/list: the build-time entry of every product tool equals what de
     CHECK_FALSE(spec->listing_json.empty());
     json parsed = json::parse(text[i], nullptr, false);
     REQUIRE_FALSE(parsed.is_discarded());
-    CHECK(parsed == built[i]);
-    CHECK(text[i] == built[i].dump());  // byte for byte: sorted keys, compact
+    json want = expected_entry(name);
+    CHECK(parsed == want);
+    CHECK(text[i] == want.dump());  // byte for byte: sorted keys, compact
+    CHECK(built[i] == want);        // describe() fills the fields from the same entry
   }
 }
 
