@@ -21,6 +21,7 @@
 #include "cli/process_args.h"
 #include "core/dry_run.h"
 #include "core/plan_from_cli.h"
+#include "emulate/emulate_cli.h"
 #include "local/executor.h"
 #include "local/file_links.h"
 #include "mcp/http_transport.h"
@@ -44,6 +45,8 @@ Usage:
   oss-media-mcp [serve] [options]      run the MCP server (default: stdio)
   oss-media-mcp process [options]      run one request from the command line (the skill's
                                        process.py flags; see 'oss-media-mcp process --help')
+  oss-media-mcp emulate --root DIR     a local OSS + IMM endpoint run by the local engines
+                                       (see 'oss-media-mcp emulate --help')
   oss-media-mcp --help | --version
 
 Serve options:
@@ -281,6 +284,7 @@ int main(int argc, char** argv) {
     return serve(*parsed);
   }
   if (command == "process") return process(args);
+  if (command == "emulate") return omm::emulate::run_emulate(args);
   std::fprintf(stderr, "oss-media-mcp: unknown command '%s'\nRun 'oss-media-mcp --help' for usage.\n",
                command.c_str());
   return 2;
