@@ -35,8 +35,11 @@ const OpSpec* find_wire_op(std::string_view prefix, std::string_view action) {
   return nullptr;
 }
 
+// URL-safe Base64; the standard alphabet ('+', '/') is accepted as well.
 Result<std::string> decode_b64(std::string_view name, std::string_view value) {
-  std::optional<std::string> plain = base64url_decode(value);
+  std::string text(value);
+  for (char& c : text) c = c == '+' ? '-' : c == '/' ? '_' : c;
+  std::optional<std::string> plain = base64url_decode(text);
   if (!plain) {
     return syntax_error(
         fmt::format("{}_ must be URL-safe base64, got {}", name, quote_text(value)));
@@ -137,20 +140,25 @@ Result<std::vector<RawOp>> parse_ops(std::string_view text) {
   return ops;
 }
 
-// "sys/saveas,o_..,b_.." and an optional "/notify,topic_..".
+// "sys/saveas,o_..,b_.." and an optional "/notify,topic_..". Split on "/notify," only: SDKs
+// that use the standard Base64 alphabet (ali-oss) put '/' inside o_ and b_.
 Status parse_saveas(std::string_view text, WireProcess& out) {
-  std::vector<std::string_view> segments = split(text, '/');
-  if (segments.size() < 2 || segments[0] != "sys" || segments[1].substr(0, 7) != "saveas,") {
+  constexpr std::string_view kSaveas = "sys/saveas,";
+  constexpr std::string_view kNotify = "/notify,";
+  if (text.substr(0, kSaveas.size()) != kSaveas) {
     return syntax_error(
         fmt::format("after '|' only sys/saveas is supported, got {}", quote_text(text)));
   }
+  std::size_t notify = text.find(kNotify);
+  std::string_view items_text =
+      text.substr(kSaveas.size(), notify == std::string_view::npos ? std::string_view::npos
+                                                                   : notify - kSaveas.size());
   WireSaveas saveas;
-  std::vector<std::string_view> items = split(segments[1], ',');
-  for (std::size_t i = 1; i < items.size(); ++i) {
-    std::string_view name = items[i].substr(0, items[i].find('_'));
-    std::string_view value = items[i].substr(std::min(items[i].size(), name.size() + 1));
+  for (std::string_view item : split(items_text, ',')) {
+    std::string_view name = item.substr(0, item.find('_'));
+    std::string_view value = item.substr(std::min(item.size(), name.size() + 1));
     if (name != "o" && name != "b") {
-      return syntax_error(fmt::format("sys/saveas takes o_ and b_, got {}", quote_text(items[i])));
+      return syntax_error(fmt::format("sys/saveas takes o_ and b_, got {}", quote_text(item)));
     }
     Result<std::string> plain = decode_b64(name, value);
     if (!plain.ok()) return plain.status();
@@ -158,18 +166,14 @@ Status parse_saveas(std::string_view text, WireProcess& out) {
   }
   if (saveas.key.empty()) return syntax_error("sys/saveas needs o_<base64 object key>");
   out.saveas = std::move(saveas);
-  for (std::size_t i = 2; i < segments.size(); ++i) {
-    std::vector<std::string_view> n = split(segments[i], ',');
-    if (n[0] != "notify") {
-      return syntax_error(
-          fmt::format("unknown segment {} after sys/saveas", quote_text(segments[i])));
+  if (notify == std::string_view::npos) return Status::ok();
+  for (std::string_view item : split(text.substr(notify + kNotify.size()), ',')) {
+    if (item.substr(0, 6) != "topic_") {
+      return syntax_error(fmt::format("notify takes topic_, got {}", quote_text(item)));
     }
-    for (std::size_t j = 1; j < n.size(); ++j) {
-      if (n[j].substr(0, 6) != "topic_") continue;
-      Result<std::string> topic = decode_b64("topic", n[j].substr(6));
-      if (!topic.ok()) return topic.status();
-      out.notify_topic = *topic;
-    }
+    Result<std::string> topic = decode_b64("topic", item.substr(6));
+    if (!topic.ok()) return topic.status();
+    out.notify_topic = *topic;
   }
   return Status::ok();
 }

@@ -15,6 +15,7 @@
 #include "core/wire_parser.h"
 #include "emulate/emulator.h"
 #include "local/executor.h"
+#include "oss/percent_encode.h"
 
 namespace omm::emulate {
 
@@ -76,12 +77,16 @@ Reply Emulator::process_get(const Call& call, const std::string& process) {
 
 Reply Emulator::process_post(const Call& call, bool async) {
   std::string field = async ? "x-oss-async-process=" : "x-oss-process=";
-  std::string_view body = call.req.body;
-  if (body.substr(0, field.size()) != field) {
+  // GO2 sends the body as it is; ali-oss form-encodes it (querystring.stringify).
+  std::string body(call.req.body);
+  if (body.find('%') != std::string::npos) {
+    if (auto decoded = oss::percent_decode(body)) body = *decoded;
+  }
+  if (body.compare(0, field.size(), field) != 0) {
     return oss_error(call, 400, "InvalidArgument",
                      fmt::format("the body must start with {}", field));
   }
-  auto wire = core::parse_wire_process(body.substr(field.size()));
+  auto wire = core::parse_wire_process(std::string_view(body).substr(field.size()));
   if (!wire.ok()) return oss_error(call, wire.status());
   if (!wire->saveas) {
     return oss_error(call, 400, "InvalidArgument",
@@ -116,7 +121,7 @@ Reply Emulator::process_post(const Call& call, bool async) {
   task->event_id = fmt::format("{:03X}-{}", call.request_id.size(), new_uuid());
   task->start_time = iso8601_now_ns();
   task->request_definition = {{"Source", call.req.bucket + "/" + call.req.key},
-                              {"Process", std::string(body.substr(field.size()))}};
+                              {"Process", body.substr(field.size())}};
   {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = attachments_.find(call.req.bucket);

@@ -139,6 +139,11 @@ TEST_CASE("wire parser: known wire strings") {
     std::string saveas = parsed->saveas ? parsed->saveas->key + "@" + parsed->saveas->bucket : "";
     CHECK(saveas == c.saveas);
   }
+  // ali-oss writes the standard Base64 alphabet: "a?>b/" is YT8+Yi8=
+  auto standard = parse_wire_process("image/resize,w_1|sys/saveas,o_YT8+Yi8=,b_YnVj");
+  REQUIRE_MESSAGE(standard.ok(), standard.status().to_string());
+  CHECK(standard->saveas->key == "a?>b/");
+  CHECK(standard->saveas->bucket == "buc");
   auto async =
       parse_wire_process("video/convert,f_mp4|sys/saveas,o_YQ/notify,topic_dGVzdC10b3BpYw");
   REQUIRE(async.ok());
@@ -158,7 +163,7 @@ TEST_CASE("wire parser: errors") {
       {"image/watermark,text_***", "invalid_syntax.process"},
       {"image/resize,w_1|sys/saveas,b_YQ", "invalid_syntax.process"},
       {"image/resize,w_1|sys/other,o_YQ", "invalid_syntax.process"},
-      {"image/resize,w_1|sys/saveas,o_YQ/bogus", "invalid_syntax.process"},
+      {"image/resize,w_1|sys/saveas,o_YQ/notify,bogus_1", "invalid_syntax.process"},
   };
   for (const auto& c : cases) {
     CAPTURE(c.wire);

@@ -1,15 +1,18 @@
 // `oss-media-mcp emulate` against the official ali-oss client: with V4 and with V1 signatures,
 // put / get / range get / head / delete, ListObjects v1 and v2 (paging, delimiter), a
 // multipart upload of several parts, an x-oss-process resize checked with vipsheader, a
-// presigned GET with plain fetch, a wrong secret (403 SignatureDoesNotMatch) and a run with
-// --fault-5xx where the client sees 5xx answers. The emulator binds 127.0.0.1 only.
+// presigned GET with plain fetch, a wrong secret (403 SignatureDoesNotMatch), runs with
+// --fault-5xx (the client sees 5xx answers) and --fault-drop; then sys/saveas, an
+// x-oss-async-process job followed through IMM GetTask and a blind-watermark decode task, with
+// IMM requests signed ACS3 by a small signer written here from the published algorithm (a
+// second implementation next to src/oss). The emulator binds 127.0.0.1 only.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, execFileSync } from "node:child_process";
 import { mkdtempSync, writeFileSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { randomBytes } from "node:crypto";
+import { createHash, createHmac, randomBytes } from "node:crypto";
 import OSS from "ali-oss";
 
 import { BIN, assertBinary, collect, stopProcess } from "./lib/server.mjs";
@@ -185,7 +188,7 @@ for (const v4 of [true, false]) {
     const oss = client(emu.base, { v4 });
     await oss.put(`${sig}/img/in.png`, png);
     const out = path.join(dir, `out-${sig}.png`);
-    const r = await oss.get(`${sig}/img/in.png`, out, { process: "image/resize,w_50/format,png" });
+    const r = await oss.get(`${sig}/img/in.png`, out, { process: "image/resize,w_50" });
     assert.equal(r.res.status, 200);
     assert.equal(execFileSync("vipsheader", ["-f", "width", out]).toString().trim(), "50");
     assert.equal(execFileSync("vipsheader", ["-f", "height", out]).toString().trim(), "30");
@@ -245,4 +248,126 @@ test("fault run: with --fault-5xx 0.5 the client sees 5xx answers and successes"
   assert.ok(failed > 0, `no 5xx among ${statuses}`);
   assert.ok(failed < statuses.length, `only 5xx: ${statuses}`);
   assert.ok(statuses.every((s) => s === 200 || s === 503), `${statuses}`);
+});
+
+test("fault runs: --fault-drop 1 closes before acting, --fault-drop-after 1 after acting", async () => {
+  const dropping = await startEmulator(["--fault-drop", "1"]);
+  const oss = client(dropping.base, { v4: true, timeout: 5000 });
+  await assert.rejects(oss.put("d/x.txt", Buffer.from("x")), (err) => {
+    assert.equal(err.status, -1, `${err.name}: ${err.message}`);
+    return true;
+  });
+  // Nothing was acted on.
+  assert.throws(() => readFileSync(path.join(dropping.root, BUCKET, "d/x.txt")));
+
+  // --fault-drop-after: the object is written, yet the client gets no answer.
+  const late = await startEmulator(["--fault-drop-after", "1"]);
+  await assert.rejects(client(late.base, { v4: false, timeout: 5000 }).put("d/y.txt", Buffer.from("y")),
+    (err) => err.status === -1);
+  assert.equal(readFileSync(path.join(late.root, BUCKET, "d/y.txt"), "utf8"), "y");
+});
+
+// IMM RPC: POST / with the parameters in the query, signed ACS3-HMAC-SHA256.
+async function imm(base, action, params, secret = SK) {
+  const enc = (v) => encodeURIComponent(v).replace(/[!'()*]/g, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase());
+  const query = Object.keys(params).sort().map((k) => `${enc(k)}=${enc(params[k])}`).join("&");
+  const headers = {
+    host: new URL(base).host,
+    "x-acs-action": action,
+    "x-acs-version": "2020-09-30",
+    "x-acs-date": new Date().toISOString().replace(/\.\d{3}Z$/, "Z"),
+    "x-acs-signature-nonce": randomBytes(16).toString("hex"),
+    "x-acs-content-sha256": createHash("sha256").update("").digest("hex"),
+  };
+  const names = Object.keys(headers).sort();
+  const canonical = ["POST", "/", query, names.map((n) => `${n}:${headers[n]}\n`).join(""), names.join(";"),
+    headers["x-acs-content-sha256"]].join("\n");
+  const toSign = "ACS3-HMAC-SHA256\n" + createHash("sha256").update(canonical).digest("hex");
+  const signature = createHmac("sha256", secret).update(toSign).digest("hex");
+  const authorization = `ACS3-HMAC-SHA256 Credential=${AK},SignedHeaders=${names.join(";")},Signature=${signature}`;
+  const { host, ...sent } = headers;
+  const res = await fetch(`${base}/?${query}`, { method: "POST", headers: { ...sent, authorization } });
+  return { status: res.status, body: await res.json() };
+}
+
+test("sys/saveas, x-oss-async-process + IMM GetTask, blind watermark decode", async () => {
+  const oss = client(emu.base, { v4: true });
+  await oss.put("proc/in.png", png);
+  // sys/saveas (ali-oss form-encodes the body and writes standard Base64).
+  const saved = await oss.processObjectSave("proc/in.png", "proc/out/small+1.png", "image/resize,w_40", BUCKET);
+  assert.equal(saved.status, 200);
+  const out = path.join(dir, "saved.png");
+  await oss.get("proc/out/small+1.png", out);
+  assert.equal(execFileSync("vipsheader", ["-f", "width", out]).toString().trim(), "40");
+
+  // IMM: a project, its bucket attachment, errors.
+  let r = await imm(emu.base, "CreateProject", { ProjectName: "emu-project" });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.equal(r.body.Project.ProjectName, "emu-project");
+  r = await imm(emu.base, "AttachOSSBucket", { ProjectName: "emu-project", OSSBucket: BUCKET });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  r = await imm(emu.base, "GetOSSBucketAttachment", { OSSBucket: BUCKET });
+  assert.equal(r.body.ProjectName, "emu-project");
+  r = await imm(emu.base, "GetProject", { ProjectName: "emu-project" }, "not-the-secret");
+  assert.equal(r.status, 400);
+  assert.equal(r.body.Code, "SignatureDoesNotMatch");
+  assert.ok(r.body.RequestId);
+  r = await imm(emu.base, "GetProject", { ProjectName: "nope" });
+  assert.equal(r.status, 404);
+  assert.equal(r.body.Code, "ResourceNotFound");
+
+  // x-oss-async-process through a presigned POST; the job's state through GetTask.
+  const video = path.join(dir, "v.mp4");
+  execFileSync("ffmpeg", ["-v", "error", "-f", "lavfi", "-i", "testsrc=size=64x48:rate=10", "-t", "1",
+    "-pix_fmt", "yuv420p", "-y", video]);
+  await oss.put("proc/v.mp4", video);
+  const frame = path.join(dir, "frame.jpg");
+  await oss.get("proc/v.mp4", frame, { process: "video/snapshot,t_500,f_jpg" });
+  assert.equal(execFileSync("vipsheader", ["-f", "width", frame]).toString().trim(), "64");
+  await expectOssError(oss.get("proc/v.mp4", { process: "video/convert,f_mp4" }), 400, "InvalidArgument");
+  const signer = client(emu.base.replace("127.0.0.1", "localhost"), { v4: true });
+  const url = new URL(await signer.signatureUrlV4("POST", 60,
+    { headers: { "Content-Type": "text/plain" }, queries: { "x-oss-async-process": null } }, "proc/v.mp4"));
+  url.hostname = "127.0.0.1";
+  url.pathname = `/${BUCKET}${url.pathname}`;
+  const b64 = (s) => Buffer.from(s).toString("base64url");
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "Content-Type": "text/plain" },
+    body: `x-oss-async-process=video/convert,f_mp4,vcodec_h264|sys/saveas,o_${b64("proc/v-out.mp4")},b_${b64(BUCKET)}`,
+  });
+  const job = await res.json();
+  assert.equal(res.status, 200, JSON.stringify(job));
+  assert.match(job.TaskId, /^MediaConvert-/);
+  assert.ok(job.EventId && job.RequestId);
+  let task;
+  for (let i = 0; i < 300; i++) {
+    task = (await imm(emu.base, "GetTask", { ProjectName: "emu-project", TaskType: "MediaConvert", TaskId: job.TaskId })).body;
+    if (task.Status !== "Running") break;
+    await new Promise((ok) => setTimeout(ok, 100));
+  }
+  assert.equal(task.Status, "Succeeded", JSON.stringify(task));
+  assert.equal(task.ProjectName, "emu-project");
+  const converted = await oss.get("proc/v-out.mp4");
+  assert.equal(converted.content.subarray(4, 8).toString(), "ftyp");
+
+  // Blind watermark: embed with sys/saveas, decode with IMM.
+  const photo = path.join(dir, "photo.png");
+  execFileSync("ffmpeg", ["-v", "error", "-f", "lavfi", "-i", "testsrc2=size=640x480", "-frames:v", "1", "-y", photo]);
+  await oss.put("proc/photo.png", photo);
+  await oss.processObjectSave("proc/photo.png", "proc/marked.png", `image/blindwatermark,content_${b64("emu-mark")}`, BUCKET);
+  r = await imm(emu.base, "CreateDecodeBlindWatermarkTask",
+    { ProjectName: "emu-project", SourceURI: `oss://${BUCKET}/proc/marked.png` });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.match(r.body.TaskId, /^DecodeBlindWatermark-/);
+  for (let i = 0; i < 300; i++) {
+    task = (await imm(emu.base, "GetTask", { ProjectName: "emu-project", TaskType: "DecodeBlindWatermark", TaskId: r.body.TaskId })).body;
+    if (task.Status !== "Running") break;
+    await new Promise((ok) => setTimeout(ok, 100));
+  }
+  assert.equal(task.Status, "Succeeded", JSON.stringify(task));
+  assert.equal(task.Content, "emu-mark");
+  const result = await imm(emu.base, "GetDecodeBlindWatermarkResult",
+    { ProjectName: "emu-project", TaskType: "DecodeBlindWatermark", TaskId: r.body.TaskId });
+  assert.equal(result.body.Content, "emu-mark");
 });
