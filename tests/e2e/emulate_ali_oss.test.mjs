@@ -125,6 +125,7 @@ for (const v4 of [true, false]) {
     const del = await oss.delete(key);
     assert.equal(del.res.status, 204);
     await expectOssError(oss.get(key), 404, "NoSuchKey");
+    await expectOssError(oss.head(key), 404, "NoSuchKey");
     await expectOssError(client(emu.base, { v4, bucket: "no-such-bucket" }).get("x"), 404, "NoSuchBucket");
   });
 
