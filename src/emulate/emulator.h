@@ -107,6 +107,7 @@ class Emulator {
 
   // imm_api.cpp
   Reply handle_imm(const Call& call);
+  Reply detect_image(const Call& call, const std::string& what);  // "Faces", "Codes", ...
 
   EmulatorConfig config_;
   ObjectStore store_;

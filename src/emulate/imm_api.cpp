@@ -1,8 +1,9 @@
 // The IMM RPC side of the emulator (oss_protocol.md §5; field names from
 // reference/imm_fields/*.txt): POST / with x-acs-action and the parameters in the query.
 // CreateProject, GetProject, ListProjects, AttachOSSBucket, GetOSSBucketAttachment,
-// GetTask, CreateDecodeBlindWatermarkTask (the local vision engine's extract) and
-// GetDecodeBlindWatermarkResult. State lives in memory and is lost at exit.
+// GetTask, CreateDecodeBlindWatermarkTask (the local vision engine's extract),
+// GetDecodeBlindWatermarkResult and DetectImage* (the vision engine's detections). State lives in
+// memory and is lost at exit.
 #include <spdlog/fmt/fmt.h>
 
 #include "core/wire_parser.h"
@@ -195,8 +196,60 @@ Reply Emulator::handle_imm(const Call& call) {
     return json_reply(
         {{"RequestId", call.request_id}, {"EventId", task->event_id}, {"TaskId", task->id}});
   }
+  if (action.rfind("DetectImage", 0) == 0) return detect_image(call, action.substr(11));
   return pop_error(call, 404, "InvalidAction.NotFound",
                    fmt::format("Specified api {} is not found (not emulated).", action));
+}
+
+// DetectImageFaces / Bodies / Cars / Codes / Labels / Score: the vision engine's detection,
+// whose JSON already has IMM's shape ({"Faces":[...]}, {"ImageScore":{...}}).
+Reply Emulator::detect_image(const Call& call, const std::string& what) {
+  static const std::pair<const char*, const char*> kOps[] = {
+      {"Faces", "faces"}, {"Bodies", "bodies"}, {"Cars", "cars"},
+      {"Codes", "codes"}, {"Labels", "labels"}, {"Score", "score"}};
+  const char* op = nullptr;
+  for (const auto& [name, wire] : kOps) {
+    if (what == name) op = wire;
+  }
+  if (op == nullptr) {
+    return pop_error(call, 404, "InvalidAction.NotFound",
+                     fmt::format("Specified api DetectImage{} is not found.", what));
+  }
+  for (const char* n : {"ProjectName", "SourceURI"}) {
+    if (q(call, n).empty()) {
+      return pop_error(call, 400, "MissingParameter",
+                       fmt::format("The parameter {} is required.", n));
+    }
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!projects_.count(q(call, "ProjectName"))) {
+      return pop_error(
+          call, 404, "ResourceNotFound",
+          fmt::format("The specified resource project {} is not found.", q(call, "ProjectName")));
+    }
+  }
+  auto source = split_oss_uri(q(call, "SourceURI"));
+  if (!source)
+    return pop_error(call, 400, "InvalidParameter", "SourceURI must be oss://<bucket>/<object>");
+  Call source_call = call;
+  source_call.req.bucket = source->first;
+  source_call.req.key = source->second;
+  auto parsed = core::parse_wire_process(std::string("image/") + op);
+  auto plan = parsed.ok() ? wire_plan(source_call, std::move(parsed->ops), std::nullopt)
+                          : Result<core::Plan>(parsed.status());
+  auto result = plan.ok() ? executor_->run(*plan, {}) : Result<json>(plan.status());
+  if (!result.ok()) {
+    Reply e = oss_error(call, result.status());
+    std::string code = e.status == 404                                ? "ResourceNotFound"
+                       : e.status >= 500                              ? "InternalError"
+                       : result.status().id() == "engine.unsupported" ? "OperationNotSupported"
+                                                                      : "InvalidParameter";
+    return pop_error(call, e.status, code, result.status().to_string());
+  }
+  json out = result->value("data", json::object());
+  out["RequestId"] = call.request_id;
+  return json_reply(out);
 }
 
 }  // namespace omm::emulate

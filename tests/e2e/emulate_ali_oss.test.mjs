@@ -360,15 +360,27 @@ test("sys/saveas, x-oss-async-process + IMM GetTask, blind watermark decode", as
   r = await imm(emu.base, "CreateDecodeBlindWatermarkTask",
     { ProjectName: "emu-project", SourceURI: `oss://${BUCKET}/proc/marked.png` });
   assert.equal(r.status, 200, JSON.stringify(r.body));
-  assert.match(r.body.TaskId, /^DecodeBlindWatermark-/);
+  const decodeTask = r.body.TaskId;
+  assert.match(decodeTask, /^DecodeBlindWatermark-/);
   for (let i = 0; i < 300; i++) {
-    task = (await imm(emu.base, "GetTask", { ProjectName: "emu-project", TaskType: "DecodeBlindWatermark", TaskId: r.body.TaskId })).body;
+    task = (await imm(emu.base, "GetTask", { ProjectName: "emu-project", TaskType: "DecodeBlindWatermark", TaskId: decodeTask })).body;
     if (task.Status !== "Running") break;
     await new Promise((ok) => setTimeout(ok, 100));
   }
   assert.equal(task.Status, "Succeeded", JSON.stringify(task));
   assert.equal(task.Content, "emu-mark");
+  // Synchronous detections answer the vision engine's IMM-shaped JSON.
+  r = await imm(emu.base, "DetectImageScore", { ProjectName: "emu-project", SourceURI: `oss://${BUCKET}/proc/photo.png` });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.equal(typeof r.body.ImageScore.OverallQualityScore, "number");
+  r = await imm(emu.base, "DetectImageFaces", { ProjectName: "emu-project", SourceURI: `oss://${BUCKET}/proc/photo.png` });
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.ok(Array.isArray(r.body.Faces));
+  r = await imm(emu.base, "DetectImageFaces", { ProjectName: "emu-project", SourceURI: `oss://${BUCKET}/proc/none.png` });
+  assert.equal(r.status, 404);
+  assert.equal(r.body.Code, "ResourceNotFound");
+
   const result = await imm(emu.base, "GetDecodeBlindWatermarkResult",
-    { ProjectName: "emu-project", TaskType: "DecodeBlindWatermark", TaskId: r.body.TaskId });
+    { ProjectName: "emu-project", TaskType: "DecodeBlindWatermark", TaskId: decodeTask });
   assert.equal(result.body.Content, "emu-mark");
 });
