@@ -215,8 +215,7 @@ int serve_emulator(Emulator& emulator, const ListenConfig& listen, const FaultCo
 
   int port = listen.port;
   if (port == 0) {
-    port = svr.bind_to_any_port(listen.host);
-    if (port < 0) port = -1;
+    port = svr.bind_to_any_port(listen.host);  // -1 on failure
   } else if (!svr.bind_to_port(listen.host, port)) {
     port = -1;
   }

@@ -128,10 +128,12 @@ Reply Emulator::process_post(const Call& call, bool async) {
     if (it != attachments_.end()) task->project = it->second.value("ProjectName", "");
   }
   core::Plan p = std::move(*plan);
-  start_task(task, [this, p, call](Task& t) {
+  Call context = call;  // for the error mapping; the body belongs to the HTTP request
+  context.req.body = {};
+  start_task(task, [this, p, context](Task& t) {
     auto result = executor_->run(p, {});
     if (!result.ok()) {
-      Reply e = oss_error(call, result.status());
+      Reply e = oss_error(context, result.status());
       t.code = e.status >= 500 ? "InternalError" : "InvalidArgument";
       t.message = result.status().to_string();
     }
