@@ -23,7 +23,8 @@ PACKAGES=(
   g++ meson ninja-build pkg-config cmake python3
   nlohmann-json3-dev libcpp-httplib-dev libssl-dev libspdlog-dev doctest-dev libvalijson-dev
   clang libclang-rt-14-dev
-  libvips-dev libvips-tools ffmpeg libopencv-dev opencv-data libzbar-dev libzxing-dev
+  libvips-dev libvips-tools ffmpeg libavformat-dev libavcodec-dev libavutil-dev
+  libopencv-dev opencv-data libzbar-dev libzxing-dev
   fonts-wqy-zenhei fonts-wqy-microhei
 )
 missing=()

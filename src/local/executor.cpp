@@ -28,6 +28,15 @@ namespace {
 
 constexpr const char* kImageEngine = "oss-media-engine-image";
 constexpr const char* kVisionEngine = "oss-media-engine-vision";
+constexpr const char* kProbeEngine = "oss-media-engine-probe";
+constexpr std::chrono::milliseconds kProbeTimeout{60000};  // one probe, the probe engine's
+
+// The build directory's subfolder of an engine (src/engine/<dir>/<name>).
+const char* engine_subdir(const std::string& name) {
+  if (name == kImageEngine) return "image";
+  if (name == kVisionEngine) return "vision";
+  return "probe";
+}
 
 bool inside(const fs::path& dir, const fs::path& path) {
   std::string d = dir.string();
@@ -186,7 +195,7 @@ Result<std::string> LocalExecutor::find_engine(const std::string& name) const {
   if (const char* env = std::getenv("OMM_ENGINE_DIR")) candidates.push_back(fs::path(env) / name);
   fs::path here = executable_dir();
   candidates.push_back(here / name);
-  candidates.push_back(here / "engine" / (name == kImageEngine ? "image" : "vision") / name);
+  candidates.push_back(here / "engine" / engine_subdir(name) / name);
   for (const auto& c : candidates) {
     if (::access(c.c_str(), X_OK) == 0) return c.string();
   }
@@ -198,7 +207,8 @@ Result<std::string> LocalExecutor::find_engine(const std::string& name) const {
 
 EnginePool* LocalExecutor::engine(const std::string& name, Status* error) {
   std::lock_guard<std::mutex> lock(mu_);
-  std::unique_ptr<EnginePool>& slot = name == kImageEngine ? image_ : vision_;
+  std::unique_ptr<EnginePool>& slot =
+      name == kImageEngine ? image_ : (name == kVisionEngine ? vision_ : probe_);
   if (!slot) {
     auto exe = find_engine(name);
     if (!exe.ok()) {
@@ -211,9 +221,25 @@ EnginePool* LocalExecutor::engine(const std::string& name, Status* error) {
     o.memory_limit_mb = options_.memory_limit_mb;
     o.max_pixels = options_.max_pixels;
     o.job_timeout = options_.job_timeout;
+    if (name == kProbeEngine) o.job_timeout = std::min(o.job_timeout, kProbeTimeout);
     slot = std::make_unique<EnginePool>(o);
   }
   return slot.get();
+}
+
+ProbeEngine LocalExecutor::probe_engine() {
+  Status err;
+  EnginePool* pool = engine(kProbeEngine, &err);
+  if (pool == nullptr) return {};  // ffprobe children instead
+  return [pool](const std::string& path) -> Result<json> {
+    auto r = pool->run(json{{"input", path}});
+    if (!r.ok()) return r.status();
+    auto data = r->find("data");
+    if (data == r->end() || !data->is_object()) {
+      return Status::error("engine.decode", "the probe engine gave no answer");
+    }
+    return std::move(*data);
+  };
 }
 
 Result<std::string> LocalExecutor::resolve_source(const core::Plan& plan, FetchedCopy& fetched,
@@ -351,6 +377,7 @@ Result<json> LocalExecutor::run_media(const core::Plan& plan, const RunContext& 
   }
   FfmpegConfig ffmpeg_config;
   ffmpeg_config.max_duration = options_.max_duration;
+  ffmpeg_config.probe_engine = probe_engine();
   FfmpegRunner runner(ffmpeg_config);
   ProgressFn progress;
   if (context.progress) {
@@ -654,6 +681,10 @@ Result<json> LocalExecutor::doctor() {
     auto exe = find_engine(name);
     add(name, exe.ok(), exe.ok() ? *exe : exe.status().message());
   }
+  // Optional: without it, probes run as ffprobe children (slower, same answers).
+  auto probe = find_engine(kProbeEngine);
+  add(kProbeEngine, true,
+      probe.ok() ? *probe : "not installed; media is probed with ffprobe children instead");
   bool default_key = options_.watermark_key == LocalOptions{}.watermark_key;
   checks.push_back({{"name", "watermark_key"}, {"ok", true},
                     {"detail", default_key ? "the documented default key (set --watermark-key to "

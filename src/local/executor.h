@@ -24,6 +24,7 @@
 #include "core/plan.h"
 #include "core/status.h"
 #include "local/dir_store.h"
+#include "local/media_probe.h"
 
 namespace omm::local {
 
@@ -86,6 +87,8 @@ class LocalExecutor {
   Result<std::string> resolve_download_path(const std::string& tool, const std::string& path) const;
   Result<std::string> find_engine(const std::string& name) const;
   EnginePool* engine(const std::string& name, Status* error);
+  // Probes through the warm probe engine worker; empty when it is not installed.
+  ProbeEngine probe_engine();
   Result<nlohmann::json> run_engine_job(const core::Plan& plan, const std::string& engine_name,
                                         const RunContext& context);
   Result<nlohmann::json> run_transfer(const core::Plan& plan);
@@ -98,6 +101,7 @@ class LocalExecutor {
   std::mutex mu_;
   std::unique_ptr<EnginePool> image_;
   std::unique_ptr<EnginePool> vision_;
+  std::unique_ptr<EnginePool> probe_;
 };
 
 // "local-" followed by a random UUID (v4).

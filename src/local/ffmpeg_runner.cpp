@@ -279,7 +279,7 @@ Result<MediaResult> FfmpegRunner::run(const MediaJob& job, const ProgressFn& pro
                     std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()));
   };
   auto probe = [&](const std::string& path, const std::string& label) -> Result<ProbeResult> {
-    auto r = probe_media(path, ProbeOptions{config_.ffprobe, remaining()});
+    auto r = probe_media(path, ProbeOptions{config_.ffprobe, remaining(), config_.probe_engine});
     if (!r.ok() && r.status().id() == "engine.decode") {
       return Status::error("engine.decode", fmt::format("{}: {}", label, r.status().message()));
     }
@@ -430,7 +430,7 @@ Result<MediaResult> FfmpegRunner::run(const MediaJob& job, const ProgressFn& pro
   } else {
     if (!non_empty_file(temp_output)) return nothing_decoded(source_label);
     // A file ffprobe cannot read back (an mp4 without a single frame) is no result.
-    auto written = probe_media(temp_output.string(), ProbeOptions{config_.ffprobe, remaining()});
+    auto written = probe_media(temp_output.string(), ProbeOptions{config_.ffprobe, remaining(), config_.probe_engine});
     if (!written.ok()) {
       if (written.status().id() != "engine.decode") return written.status();
       return nothing_decoded(source_label);
@@ -449,7 +449,7 @@ Result<MediaResult> FfmpegRunner::run(const MediaJob& job, const ProgressFn& pro
   fs::remove_all(temp, ec);
 
   if (result.metadata.is_null()) {
-    auto out = probe_media(result.files.front(), ProbeOptions{config_.ffprobe, remaining()});
+    auto out = probe_media(result.files.front(), ProbeOptions{config_.ffprobe, remaining(), config_.probe_engine});
     result.metadata = out.ok() ? metadata_json(out->summary) : nlohmann::json::object();
   }
   if (result.files.size() > 1) result.metadata["files"] = result.files.size();

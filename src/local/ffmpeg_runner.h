@@ -1,5 +1,6 @@
-// FfmpegRunner: runs one video/audio/hls operation of the local backend with ffmpeg and ffprobe
-// as child processes (docs/local-backend.md "FFmpeg").
+// FfmpegRunner: runs one video/audio/hls operation of the local backend with ffmpeg as a child
+// process, probing through the probe engine worker or ffprobe children (docs/local-backend.md
+// "FFmpeg").
 //
 // A job probes its inputs (unreadable input: `engine.decode`), builds the argument vector
 // (ffmpeg_args.h), runs ffmpeg into a hidden temporary name in the output's directory
@@ -38,6 +39,7 @@ class ChildProcess;
 struct FfmpegConfig {
   std::string ffmpeg = "ffmpeg";  // program names or paths
   std::string ffprobe = "ffprobe";
+  ProbeEngine probe_engine{};  // the warm probe worker (media_probe.h); empty: ffprobe children
   std::chrono::milliseconds time_limit{std::chrono::hours(2)};  // per job, probing included
   // The longest span of media one job may read (expected_output_seconds() of its inputs, so
   // ss/t, num×inter and concat pieces count): longer jobs are refused before ffmpeg starts with

@@ -201,7 +201,9 @@ std::pair<int, int> webp_canvas(std::string_view head) {
   return {u24(24) + 1, u24(27) + 1};  // stored as size - 1
 }
 
-Result<ProbeResult> probe_media(const std::string& path, const ProbeOptions& options) {
+namespace {
+
+Result<json> run_ffprobe(const std::string& path, const ProbeOptions& options) {
   // "file:" keeps a name that starts with '-' or contains ':' from reading as an option or a
   // protocol.
   std::vector<std::string> argv = {options.ffprobe, "-v",          "error",
@@ -221,12 +223,27 @@ Result<ProbeResult> probe_media(const std::string& path, const ProbeOptions& opt
   }
   if (!exit.success()) {
     std::string why = (*child)->stderr_summary();
-    return Status::error("engine.decode", fmt::format("cannot read the media file: {}",
-                                                      why.empty() ? "ffprobe failed" : why));
+    return Status::error("engine.decode", why.empty() ? "ffprobe failed" : why);
   }
   json parsed = json::parse(out, nullptr, false);
   if (parsed.is_discarded() || !parsed.is_object()) {
-    return Status::error("engine.decode", "cannot read the media file: unreadable ffprobe answer");
+    return Status::error("engine.decode", "unreadable ffprobe answer");
+  }
+  return parsed;
+}
+
+}  // namespace
+
+Result<ProbeResult> probe_media(const std::string& path, const ProbeOptions& options) {
+  Result<json> answer = options.engine ? options.engine(path) : run_ffprobe(path, options);
+  if (!answer.ok()) {
+    if (answer.status().id() != "engine.decode") return answer.status();
+    return Status::error("engine.decode",
+                         fmt::format("cannot read the media file: {}", answer.status().message()));
+  }
+  json parsed = std::move(*answer);
+  if (!parsed.is_object()) {
+    return Status::error("engine.decode", "cannot read the media file: unreadable probe answer");
   }
   MediaSummary summary = summarize(parsed);
   if (summary.has_video && summary.width == 0) {

@@ -1,5 +1,6 @@
-// Media probing for the local backend: runs `ffprobe -v error -print_format json -show_format
-// -show_streams` as a child process and turns its answer into
+// Media probing for the local backend: reads what `ffprobe -v error -print_format json
+// -show_format -show_streams` reports — from the warm probe engine worker when one is given,
+// else from an ffprobe child process — and turns it into
 //  - OSS's video/info and audio/info shape (values are strings, as OSS sends them):
 //    {"Format":{"Duration":"12.300000","Size":"1234","FormatName":"mov,mp4,m4a,3gp,3g2,mj2",
 //               "BitRate":"…","NumberOfStreams":2},
@@ -12,11 +13,13 @@
 //    compute progress and to describe results (`metadata_json`);
 //  - the concat comparison (DESIGN.md "Rules the core enforces": resolution, fps, video codec,
 //    audio codec, sample rate, channels, whether audio is present).
-// The conversion functions are pure; probe_media() runs ffprobe. All are thread-safe.
+// The conversion functions are pure; probe_media() asks the engine or runs ffprobe. All are
+// thread-safe.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <span>
 #include <string>
@@ -49,9 +52,14 @@ struct MediaSummary {
   std::int64_t audio_bit_rate = 0;  // bps; 0 = unknown
 };
 
+// Where a probe's ffprobe-shaped JSON comes from: a warm probe engine worker
+// (oss-media-engine-probe: {"input": path} → {"data": …}), when set; else an ffprobe child.
+using ProbeEngine = std::function<Result<nlohmann::json>(const std::string& path)>;
+
 struct ProbeOptions {
   std::string ffprobe = "ffprobe";
-  std::chrono::milliseconds time_limit{30000};
+  std::chrono::milliseconds time_limit{30000};  // the ffprobe child's (the engine has its own)
+  ProbeEngine engine{};                         // may be empty
 };
 
 struct ProbeResult {
@@ -59,8 +67,8 @@ struct ProbeResult {
   MediaSummary summary;
 };
 
-// Ids: engine.decode (ffprobe cannot read the file, or it has no audio/video stream),
-// engine.timeout, engine.spawn.
+// Ids: engine.decode (the file cannot be read, or it has no audio/video stream),
+// engine.timeout, engine.spawn; through the engine also engine.crashed, engine.limit.memory.
 Result<ProbeResult> probe_media(const std::string& path, const ProbeOptions& options = {});
 
 // Pure conversions of ffprobe's JSON.

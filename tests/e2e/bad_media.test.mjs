@@ -320,7 +320,7 @@ describe("bad media on the local backend", () => {
     }
     await sleep(200);
     workersBefore = engineWorkers();
-    assert.deepEqual(workersBefore.map((w) => w.exe).sort(), ["oss-media-engine-image", "oss-media-engine-vision"],
+    assert.deepEqual(workersBefore.map((w) => w.exe).sort(), ["oss-media-engine-image", "oss-media-engine-probe", "oss-media-engine-vision"],
                      JSON.stringify(childrenOf(serverPid)));
     rssBefore = memoryOf(serverPid, "VmRSS");
     assert.ok(rssBefore > 0);
