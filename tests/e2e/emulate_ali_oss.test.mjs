@@ -232,6 +232,17 @@ for (const v4 of [true, false]) {
   });
 }
 
+test("--security-token: STS requests must present the token (V4 and V1)", async () => {
+  const sts = await startEmulator(["--security-token", "sts-token-1"]);
+  for (const v4 of [true, false]) {
+    const ok = client(sts.base, { v4, stsToken: "sts-token-1" });
+    assert.equal((await ok.put("sts/a.txt", Buffer.from("a"))).res.status, 200);
+    assert.equal((await ok.get("sts/a.txt")).content.toString(), "a");
+    await expectOssError(client(sts.base, { v4 }).get("sts/a.txt"), 403, "InvalidSecurityToken");
+    await expectOssError(client(sts.base, { v4, stsToken: "other" }).get("sts/a.txt"), 403, "InvalidSecurityToken");
+  }
+});
+
 test("fault run: with --fault-5xx 0.5 the client sees 5xx answers and successes", async () => {
   const faulty = await startEmulator(["--fault-5xx", "0.5", "--seed", "7"]);
   const oss = client(faulty.base, { v4: true });
