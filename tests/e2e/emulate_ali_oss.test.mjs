@@ -363,6 +363,26 @@ test("sys/saveas, x-oss-async-process + IMM GetTask, blind watermark decode", as
   const converted = await oss.get("proc/v-out.mp4");
   assert.equal(converted.content.subarray(4, 8).toString(), "ftyp");
 
+  // A job that fails is reported Failed with a code and a message.
+  await oss.put("proc/not-media.mp4", Buffer.from("this is not a video"));
+  const badUrl = new URL(await signer.signatureUrlV4("POST", 60,
+    { headers: { "Content-Type": "text/plain" }, queries: { "x-oss-async-process": null } }, "proc/not-media.mp4"));
+  badUrl.hostname = "127.0.0.1";
+  badUrl.pathname = `/${BUCKET}${badUrl.pathname}`;
+  const bad = await (await fetch(badUrl, {
+    method: "POST",
+    headers: { "Content-Type": "text/plain" },
+    body: `x-oss-async-process=video/convert,f_mp4|sys/saveas,o_${b64("proc/never.mp4")}`,
+  })).json();
+  for (let i = 0; i < 300; i++) {
+    task = (await imm(emu.base, "GetTask", { ProjectName: "emu-project", TaskType: "MediaConvert", TaskId: bad.TaskId })).body;
+    if (task.Status !== "Running") break;
+    await new Promise((ok) => setTimeout(ok, 100));
+  }
+  assert.equal(task.Status, "Failed", JSON.stringify(task));
+  assert.ok(task.Code && task.Message, JSON.stringify(task));
+  await expectOssError(oss.head("proc/never.mp4"), 404, "NoSuchKey");
+
   // Blind watermark: embed with sys/saveas, decode with IMM.
   const photo = path.join(dir, "photo.png");
   execFileSync("ffmpeg", ["-v", "error", "-f", "lavfi", "-i", "testsrc2=size=640x480", "-frames:v", "1", "-y", photo]);
