@@ -1,0 +1,246 @@
+#include "oss/http_client.h"
+
+#include <fcntl.h>
+#include <httplib.h>
+#include <unistd.h>
+
+#include <memory>
+
+namespace omm::oss {
+namespace {
+
+constexpr size_t kFileChunk = 64 * 1024;
+
+std::string lower(std::string_view s) { return to_lower(s); }
+
+bool is_2xx(int status) { return status >= 200 && status < 300; }
+
+Status failure(std::string_view id, const Exchange& ex, std::string_view what) {
+  return Status::error(std::string(id),
+                       ex.method + " " + url_for_log(ex.url) + " failed: " + std::string(what));
+}
+
+Status from_httplib(httplib::Error e, const Exchange& ex) {
+  using E = httplib::Error;
+  const std::string what = httplib::to_string(e);
+  switch (e) {
+    case E::Connection:
+    case E::ConnectionTimeout:
+    case E::BindIPAddress:
+    case E::SSLConnection:
+      return failure("http.connect", ex, what);
+    case E::SSLLoadingCerts:
+    case E::SSLServerVerification:
+      return failure("http.tls", ex, what);
+    case E::Write:
+      return failure("http.send", ex, what);
+    case E::Canceled:
+      return failure("http.canceled", ex, what);
+    default:
+      return failure("http.receive", ex, what);
+  }
+}
+
+// Closes the descriptor when the exchange ends.
+struct Fd {
+  int fd = -1;
+  ~Fd() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+std::unique_ptr<httplib::ClientImpl> make_client(const HttpUrl& u, const Timeouts& t) {
+  std::unique_ptr<httplib::ClientImpl> c;
+  if (u.scheme == "https") {
+    auto ssl = std::make_unique<httplib::SSLClient>(u.host, u.port);
+    ssl->enable_server_certificate_verification(true);
+    c = std::move(ssl);
+  } else {
+    c = std::make_unique<httplib::ClientImpl>(u.host, u.port);
+  }
+  auto ms = [](std::chrono::milliseconds d, auto set) {
+    set(static_cast<time_t>(d.count() / 1000), static_cast<time_t>((d.count() % 1000) * 1000));
+  };
+  ms(t.connect, [&](time_t s, time_t us) { c->set_connection_timeout(s, us); });
+  ms(t.read, [&](time_t s, time_t us) { c->set_read_timeout(s, us); });
+  ms(t.read, [&](time_t s, time_t us) { c->set_write_timeout(s, us); });
+  c->set_keep_alive(false);
+  c->set_follow_location(false);
+  c->set_decompress(false);
+  c->set_url_encode(false);
+  return c;
+}
+
+httplib::Headers to_httplib(const Params& headers) {
+  httplib::Headers out;
+  bool accept_encoding = false, user_agent = false;
+  for (const auto& [name, value] : headers) {
+    const std::string n = lower(name);
+    accept_encoding = accept_encoding || n == "accept-encoding";
+    user_agent = user_agent || n == "user-agent";
+    out.emplace(name, value);
+  }
+  if (!accept_encoding) out.emplace("Accept-Encoding", "identity");
+  if (!user_agent) out.emplace("User-Agent", "oss-media-mcp");
+  return out;
+}
+
+}  // namespace
+
+Result<HttpUrl> parse_url(std::string_view url) {
+  auto bad = [&](std::string_view why) {
+    return Status::error("http.url", std::string(why) + ": " + url_for_log(url));
+  };
+  const size_t sep = url.find("://");
+  if (sep == std::string_view::npos) return bad("not an absolute URL");
+  HttpUrl u;
+  u.scheme = lower(url.substr(0, sep));
+  if (u.scheme != "http" && u.scheme != "https") return bad("the scheme must be http or https");
+  const size_t auth_end = url.find_first_of("/?#", sep + 3);
+  const std::string_view authority = url.substr(
+      sep + 3, auth_end == std::string_view::npos ? std::string_view::npos : auth_end - sep - 3);
+  if (authority.find('@') != std::string_view::npos) return bad("user info is not allowed");
+  std::string_view port_text;
+  if (!authority.empty() && authority.front() == '[') {
+    const size_t close = authority.find(']');
+    if (close == std::string_view::npos) return bad("unterminated IPv6 literal");
+    u.host = std::string(authority.substr(1, close - 1));
+    if (close + 1 < authority.size()) {
+      if (authority[close + 1] != ':') return bad("malformed host");
+      port_text = authority.substr(close + 2);
+    }
+  } else {
+    const size_t colon = authority.rfind(':');
+    u.host = std::string(authority.substr(0, colon));
+    if (colon != std::string_view::npos) port_text = authority.substr(colon + 1);
+  }
+  if (u.host.empty()) return bad("no host");
+  u.port = u.scheme == "https" ? 443 : 80;
+  if (!port_text.empty()) {
+    int p = 0;
+    for (char c : port_text) {
+      if (c < '0' || c > '9' || p > 65535) return bad("bad port");
+      p = p * 10 + (c - '0');
+    }
+    if (p < 1 || p > 65535) return bad("bad port");
+    u.port = p;
+  }
+  std::string rest = auth_end == std::string_view::npos ? "" : std::string(url.substr(auth_end));
+  rest = rest.substr(0, rest.find('#'));
+  if (rest.empty() || rest.front() == '?') rest = "/" + rest;
+  for (unsigned char c : rest) {
+    if (c <= 0x20 || c == 0x7f) return bad("spaces or control characters in the path");
+  }
+  u.target = std::move(rest);
+  return u;
+}
+
+std::string url_for_log(std::string_view url) {
+  std::string_view shown = url.substr(0, url.find_first_of("?#"));
+  const size_t start = shown.find("://");
+  const size_t at = shown.find('@');
+  if (start != std::string_view::npos && at != std::string_view::npos && at > start) {
+    return std::string(shown.substr(0, start + 3)) + std::string(shown.substr(at + 1));
+  }
+  return std::string(shown);
+}
+
+Result<Reply> HttplibClient::send(const Exchange& ex) {
+  auto parsed = parse_url(ex.url);
+  if (!parsed) return parsed.status();
+  const HttpUrl& u = *parsed;
+  auto client = make_client(u, ex.timeouts);
+  const httplib::Headers headers = to_httplib(ex.headers);
+  const std::string method = ex.method;
+
+  Reply reply;
+  // The request body, from a file or the string, handed to httplib piece by piece (a provider
+  // also keeps httplib from adding a Content-Type of its own).
+  Fd file;
+  Status file_error;
+  uint64_t body_length = ex.body.size();
+  if (ex.file) {
+    file.fd = ::open(ex.file->path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (file.fd < 0) return failure("http.file", ex, "cannot open " + ex.file->path);
+    body_length = ex.file->length;
+  }
+  httplib::ContentProvider provider = [&](size_t offset, size_t length, httplib::DataSink& sink) {
+    char buf[kFileChunk];
+    const size_t want = std::min(length, sizeof buf);
+    const char* data = buf;
+    size_t n = 0;
+    if (ex.file) {
+      const ssize_t got = ::pread(file.fd, buf, want, static_cast<off_t>(ex.file->offset + offset));
+      if (got <= 0) {
+        file_error = failure("http.file", ex, "cannot read " + ex.file->path + " (did it shrink?)");
+        return false;
+      }
+      n = static_cast<size_t>(got);
+    } else {
+      data = ex.body.data() + offset;
+      n = want;
+    }
+    if (ex.on_sent) ex.on_sent(offset, data, n);
+    return sink.write(data, n);
+  };
+
+  httplib::Result res{nullptr, httplib::Error::Unknown};
+  if (method == "GET") {
+    int status = 0;
+    res = client->Get(
+        u.target, headers,
+        [&](const httplib::Response& r) {
+          status = r.status;
+          return true;
+        },
+        [&](const char* data, size_t size) {
+          reply.body_size += size;
+          if (is_2xx(status) && ex.sink) return ex.sink(data, size);
+          if (reply.body.size() < kMaxErrorBody || is_2xx(status)) reply.body.append(data, size);
+          return true;
+        });
+  } else if (method == "HEAD") {
+    res = client->Head(u.target, headers);
+  } else if (method == "DELETE") {
+    res = client->Delete(u.target, headers);
+  } else if (method == "PUT" || method == "POST") {
+    const bool put = method == "PUT";
+    if (body_length > 0) {
+      res = put ? client->Put(u.target, headers, body_length, provider, std::string())
+                : client->Post(u.target, headers, body_length, provider, std::string());
+    } else {
+      res = put ? client->Put(u.target, headers, std::string(), std::string())
+                : client->Post(u.target, headers, std::string(), std::string());
+    }
+  } else {
+    return failure("http.url", ex, "unsupported method");
+  }
+
+  if (!file_error.is_ok()) return file_error;
+  if (!res) return from_httplib(res.error(), ex);
+  reply.status = res->status;
+  for (const auto& [name, value] : res->headers) reply.headers.emplace_back(name, value);
+  if (method != "GET") {
+    reply.body = std::move(res->body);
+    reply.body_size = reply.body.size();
+  }
+  return reply;
+}
+
+Result<HttpResponse> HttpClientFetcher::fetch(const HttpRequest& request) {
+  Exchange ex;
+  ex.method = request.method;
+  ex.url = request.url;
+  ex.headers = request.headers;
+  ex.body = request.body;
+  ex.timeouts.connect = std::chrono::milliseconds(request.timeout_ms);
+  ex.timeouts.read = std::chrono::milliseconds(request.timeout_ms);
+  auto r = client_.send(ex);
+  if (!r) return r.status();
+  HttpResponse out;
+  out.status = r->status;
+  out.body = std::move(r->body);
+  return out;
+}
+
+}  // namespace omm::oss

@@ -1,0 +1,115 @@
+// The HTTP transport of the oss backend: one request → status, headers, body. It only moves
+// bytes — no signing, no retries, no error-body parsing (oss_client.h and imm_client.h do those).
+//
+// A request body is a string or a slice of a file read in 64 KiB pieces as the socket takes
+// them; a 2xx response body is buffered or streamed into a sink callback (non-2xx bodies are
+// always buffered, up to kMaxErrorBody, so the caller can read the service's error document).
+// http and https (OpenSSL, the system CA store, host name verified); no redirects, no
+// keep-alive, no compression ("Accept-Encoding: identity" unless the caller sets it), the
+// target sent exactly as given (already percent-encoded). Headers are sent as given; the
+// transport adds Host, Content-Length, Accept and User-Agent only when absent — and never a
+// Content-Type: a caller sending a body must set the one it signed (oss_protocol.md §0 pitfall 2).
+//
+// Transport failures are a Status with one of these ids (the message names the method and the
+// URL without its query, which may hold a signature):
+//   http.url      the URL is not absolute http(s)://host[:port]/...
+//   http.connect  nothing was sent: refused, unreachable, connect timeout, TLS handshake.
+//                 Safe to retry any request, POST included.
+//   http.send     the connection broke while the request was being written
+//   http.receive  the request left but no complete response came back (closed, read timeout);
+//                 the server may have acted on it
+//   http.tls      certificates could not be loaded or the server's did not verify
+//   http.file     the request body file could not be opened or read (or shrank)
+//   http.canceled the sink returned false
+//
+// Thread-safety: HttplibClient is stateless between calls (a fresh connection per request), so
+// one instance serves any number of threads. Nothing here logs; callers log keys and paths only.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "core/status.h"
+#include "oss/credential_io.h"
+#include "oss/sign_request.h"
+
+namespace omm::oss {
+
+struct Timeouts {
+  std::chrono::milliseconds connect{10000};  // TCP connect + TLS handshake
+  std::chrono::milliseconds read{60000};     // each read and each write on the socket
+};
+
+// Part of a file sent as the request body.
+struct FileBody {
+  std::string path;
+  uint64_t offset = 0;
+  uint64_t length = 0;
+};
+
+// Receives a 2xx response body chunk by chunk; false aborts the exchange (http.canceled).
+using BodySink = std::function<bool(const char* data, size_t size)>;
+// Sees each request-body chunk as it goes out, with its offset in the body (a CRC of what was
+// really sent). Called again from offset 0 if the same Exchange is sent again.
+using SentObserver = std::function<void(uint64_t offset, const char* data, size_t size)>;
+
+struct Exchange {
+  std::string method;  // GET, HEAD, PUT, POST, DELETE
+  std::string url;     // "https://host[:port]/path?query", path and query already encoded
+  Params headers;
+  std::string body;
+  std::optional<FileBody> file;  // when set, the body comes from here instead of `body`
+  BodySink sink;                 // when set, a 2xx body goes here instead of Reply::body
+  SentObserver on_sent;          // optional
+  Timeouts timeouts;
+};
+
+struct Reply {
+  int status = 0;
+  Params headers;          // as received
+  std::string body;        // the buffered body (with a sink: only a non-2xx body)
+  uint64_t body_size = 0;  // bytes received, whether buffered or given to the sink
+};
+
+inline constexpr size_t kMaxErrorBody = 1 << 20;  // non-2xx bodies are cut here
+
+// The interface the OSS and IMM clients use, so tests can put a fake or a fault injector here.
+class HttpClient {
+ public:
+  virtual ~HttpClient() = default;
+  // Any HTTP status is a Reply; only transport failures are errors (ids above).
+  virtual Result<Reply> send(const Exchange& exchange) = 0;
+};
+
+// The real transport over cpp-httplib + OpenSSL.
+class HttplibClient final : public HttpClient {
+ public:
+  Result<Reply> send(const Exchange& exchange) override;
+};
+
+// The credential chain's HttpFetcher (STS, ECS metadata) over an HttpClient.
+class HttpClientFetcher final : public HttpFetcher {
+ public:
+  explicit HttpClientFetcher(HttpClient& client) : client_(client) {}
+  Result<HttpResponse> fetch(const HttpRequest& request) override;
+
+ private:
+  HttpClient& client_;
+};
+
+struct HttpUrl {
+  std::string scheme;  // "http" | "https"
+  std::string host;    // as written (IPv6 without brackets)
+  int port = 0;        // explicit or the scheme's default
+  std::string target;  // path and query, at least "/"
+};
+
+// [http.url] unless the text is an absolute http(s) URL with a host and a valid port.
+Result<HttpUrl> parse_url(std::string_view url);
+// The URL as logs and messages may show it: scheme, host, port and path, no query.
+std::string url_for_log(std::string_view url);
+
+}  // namespace omm::oss
