@@ -149,6 +149,9 @@ Result<Reply> HttplibClient::send(const Exchange& ex) {
   auto parsed = parse_url(ex.url);
   if (!parsed) return parsed.status();
   const HttpUrl& u = *parsed;
+  auto is_cancelled = [&] { return ex.cancelled && ex.cancelled(); };
+  const Status cancelled_status = Status::error("cancelled", "the call was cancelled");
+  if (is_cancelled()) return cancelled_status;
   auto client = make_client(u, ex.timeouts);
   const httplib::Headers headers = to_httplib(ex.headers);
   const std::string method = ex.method;
@@ -164,7 +167,12 @@ Result<Reply> HttplibClient::send(const Exchange& ex) {
     if (file.fd < 0) return failure("http.file", ex, "cannot open " + ex.file->path);
     body_length = ex.file->length;
   }
+  bool was_cancelled = false;
   httplib::ContentProvider provider = [&](size_t offset, size_t length, httplib::DataSink& sink) {
+    if (is_cancelled()) {
+      was_cancelled = true;
+      return false;
+    }
     char buf[kFileChunk];
     const size_t want = std::min(length, sizeof buf);
     const char* data = buf;
@@ -194,6 +202,10 @@ Result<Reply> HttplibClient::send(const Exchange& ex) {
           return true;
         },
         [&](const char* data, size_t size) {
+          if (is_cancelled()) {
+            was_cancelled = true;
+            return false;
+          }
           reply.body_size += size;
           if (is_2xx(status) && ex.sink) return ex.sink(data, size);
           if (reply.body.size() < kMaxErrorBody || is_2xx(status)) reply.body.append(data, size);
@@ -216,6 +228,7 @@ Result<Reply> HttplibClient::send(const Exchange& ex) {
     return failure("http.url", ex, "unsupported method");
   }
 
+  if (was_cancelled) return cancelled_status;
   if (!file_error.is_ok()) return file_error;
   if (!res) return from_httplib(res.error(), ex);
   reply.status = res->status;

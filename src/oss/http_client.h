@@ -21,6 +21,8 @@
 //   http.tls      certificates could not be loaded or the server's did not verify
 //   http.file     the request body file could not be opened or read (or shrank)
 //   http.canceled the sink returned false
+//   cancelled     Exchange::cancelled returned true (checked before connecting and between
+//                 body pieces in both directions)
 //
 // Thread-safety: HttplibClient is stateless between calls (a fresh connection per request), so
 // one instance serves any number of threads. Nothing here logs; callers log keys and paths only.
@@ -61,9 +63,10 @@ struct Exchange {
   std::string url;     // "https://host[:port]/path?query", path and query already encoded
   Params headers;
   std::string body;
-  std::optional<FileBody> file;  // when set, the body comes from here instead of `body`
-  BodySink sink;                 // when set, a 2xx body goes here instead of Reply::body
-  SentObserver on_sent;          // optional
+  std::optional<FileBody> file;     // when set, the body comes from here instead of `body`
+  BodySink sink;                    // when set, a 2xx body goes here instead of Reply::body
+  SentObserver on_sent;             // optional
+  std::function<bool()> cancelled;  // optional; true ends the exchange with [cancelled]
   Timeouts timeouts;
 };
 

@@ -107,6 +107,7 @@ Result<OssResponse> OssClient::execute(const OssRequest& request) {
   sreq.headers = request.headers;
 
   Status last;
+  auto cancelled = [&] { return request.cancelled && request.cancelled(); };
   for (int attempt = 1; attempt <= options_.retry.max_attempts; ++attempt) {
     if (attempt > 1) {
       auto delay = jittered_delay(options_.retry, attempt - 1);
@@ -114,6 +115,7 @@ Result<OssResponse> OssClient::execute(const OssRequest& request) {
                     options_.retry.max_attempts, delay.count(), last.id());
       std::this_thread::sleep_for(delay);
     }
+    if (cancelled()) return Status::error("cancelled", context + ": the call was cancelled");
     auto creds = credentials_();
     if (!creds) return creds.status();
     auto signed_req = sign(options_, sreq, *creds, skew_.now());
@@ -127,6 +129,7 @@ Result<OssResponse> OssClient::execute(const OssRequest& request) {
     ex.body = request.body;
     ex.file = request.file;
     ex.timeouts = options_.timeouts;
+    ex.cancelled = request.cancelled;
     uint64_t crc = 0;
     if (request.crc == OssRequest::Crc::kSent) {
       ex.on_sent = [&crc](uint64_t offset, const char* data, size_t size) {
@@ -147,6 +150,8 @@ Result<OssResponse> OssClient::execute(const OssRequest& request) {
     auto reply = http_.send(ex);
     if (!reply) {
       const Status& t = reply.status();
+      if (t.id() == "cancelled")
+        return Status::error("cancelled", context + ": the call was cancelled");
       last = network_status("oss", t);
       if (last.id() == "oss.network") {
         last = Status::error(last.id(), request.operation + " " + last.message());
@@ -210,6 +215,7 @@ Result<PutResult> OssClient::put_object_data(std::string_view key, std::string d
   if (!options.content_type.empty()) set_header(r.headers, "Content-Type", options.content_type);
   r.body = std::move(data);
   r.crc = OssRequest::Crc::kSent;
+  r.cancelled = options.cancelled;
   const uint64_t size = r.body.size();
   auto resp = execute(r);
   if (!resp) return resp.status();

@@ -10,7 +10,8 @@
 // Errors: [oss.<Code>] for a service error ("GetObject bucket/key: The specified key does not
 // exist. (HTTP 404, RequestId …)"), [oss.network] for transport failures, [oss.crc64.mismatch]
 // when the x-oss-hash-crc64ecma of the answer differs from the CRC of what was sent or received,
-// [oss.local_io] for local files, [oss.config.*] from create(), [oss.response] for an
+// [oss.local_io] for local files, [cancelled] when the caller's cancelled() said so,
+// [oss.config.*] from create(), [oss.response] for an
 // unreadable 2xx answer, [oss.sign.*] from the signers, [credentials.*] from the source.
 // Retries (retry.h): idempotent requests (GET, HEAD, PUT, DELETE, UploadPart) on transport
 // failures, 5xx/408/429, throttling, skew and CRC mismatches; POSTs (InitiateMultipartUpload,
@@ -73,6 +74,7 @@ struct OssRequest {
   BodySink sink;
   std::function<Status()> restart;
   std::string operation = "request";  // "GetObject", names the call in messages and logs
+  std::function<bool()> cancelled;    // optional: true stops the call with [cancelled]
 };
 
 struct OssResponse {
@@ -87,6 +89,8 @@ struct OssResponse {
 struct PutOptions {
   std::string content_type;  // empty: not sent (OSS picks application/octet-stream)
   Params headers;            // x-oss-meta-*, x-oss-forbid-overwrite, x-oss-object-acl, ...
+  // Optional: true stops the transfer with [cancelled] (a multipart upload is then aborted).
+  std::function<bool()> cancelled;
 };
 
 struct PutResult {
@@ -103,6 +107,7 @@ struct GetOptions {
   // Range: bytes first..last (inclusive); last nullopt means to the end. No CRC check then.
   std::optional<std::pair<uint64_t, std::optional<uint64_t>>> range;
   std::string process;  // x-oss-process, e.g. "image/resize,w_100" (no CRC check either)
+  std::function<bool()> cancelled;  // optional: true stops the transfer with [cancelled]
 };
 
 struct GetResult {
@@ -229,7 +234,8 @@ class OssClient {
   Result<std::string> initiate_multipart(std::string_view key, const PutOptions& options = {},
                                          std::string_view bucket = {});
   Result<PartResult> upload_part(std::string_view key, std::string_view upload_id, int part_number,
-                                 const FileBody& part, std::string_view bucket = {});
+                                 const FileBody& part, std::string_view bucket = {},
+                                 std::function<bool()> cancelled = nullptr);
   // Parts in ascending part-number order; checks the object CRC (the parts' combined) when the
   // answer carries one.
   Result<PutResult> complete_multipart(std::string_view key, std::string_view upload_id,

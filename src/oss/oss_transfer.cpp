@@ -103,6 +103,7 @@ Result<PutResult> OssClient::put_object(std::string_view key, const std::string&
   fill_put_options(r, options);
   r.file = FileBody{path, 0, *size};
   r.crc = OssRequest::Crc::kSent;
+  r.cancelled = options.cancelled;
   auto resp = execute(r);
   if (!resp) return resp.status();
   spdlog::debug("oss: put {} bytes from {} to {}/{}", *size, path, b, std::string(key));
@@ -139,7 +140,7 @@ Result<PutResult> OssClient::put_multipart(std::string_view key, const std::stri
       if (i >= parts) return;
       const uint64_t offset = static_cast<uint64_t>(i) * part_size;
       const FileBody body{path, offset, std::min(part_size, size - offset)};
-      auto r = upload_part(key, *upload_id, i + 1, body, bucket);
+      auto r = upload_part(key, *upload_id, i + 1, body, bucket, options.cancelled);
       if (!r) {
         std::lock_guard lock(mu);
         if (first_error.is_ok()) first_error = r.status();
@@ -162,6 +163,10 @@ Result<PutResult> OssClient::put_multipart(std::string_view key, const std::stri
     return cause;
   };
   if (failed) return abort_with(first_error);
+  if (options.cancelled && options.cancelled()) {
+    return abort_with(Status::error(
+        "cancelled", "PutObject " + bucket + "/" + std::string(key) + ": the call was cancelled"));
+  }
   auto done = complete_multipart(key, *upload_id, results, bucket);
   if (!done) return abort_with(done.status());
   done->size = size;
@@ -191,7 +196,8 @@ Result<std::string> OssClient::initiate_multipart(std::string_view key, const Pu
 
 Result<PartResult> OssClient::upload_part(std::string_view key, std::string_view upload_id,
                                           int part_number, const FileBody& part,
-                                          std::string_view bucket) {
+                                          std::string_view bucket,
+                                          std::function<bool()> cancelled) {
   OssRequest r;
   r.operation = "UploadPart " + std::to_string(part_number) + " of";
   r.method = "PUT";
@@ -200,6 +206,7 @@ Result<PartResult> OssClient::upload_part(std::string_view key, std::string_view
   r.query = {{"partNumber", std::to_string(part_number)}, {"uploadId", std::string(upload_id)}};
   r.file = part;
   r.crc = OssRequest::Crc::kSent;
+  r.cancelled = std::move(cancelled);
   auto resp = execute(r);
   if (!resp) return resp.status();
   PartResult out;
@@ -277,6 +284,7 @@ Result<GetResult> OssClient::get_object_to_file(std::string_view key, const std:
   }
   // A CRC only describes the stored object as a whole.
   if (!options.range && options.process.empty()) r.crc = OssRequest::Crc::kReceived;
+  r.cancelled = options.cancelled;
   TempFile temp(path);
   r.restart = [&temp] { return temp.open_or_truncate(); };
   r.sink = [&temp](const char* data, size_t size) { return temp.write(data, size); };

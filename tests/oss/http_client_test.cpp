@@ -239,6 +239,21 @@ TEST_CASE("http client: failures carry ids that say whether the request left") {
   ex.file.reset();
   ex.url = "ftp://127.0.0.1/";
   CHECK(http.send(ex).status().id() == "http.url");
+
+  // Cancelled before connecting, and in the middle of a body.
+  ex.url = server.url("/echo");
+  ex.cancelled = [] { return true; };
+  CHECK(http.send(ex).status().id() == "cancelled");
+  ex.method = "GET";
+  ex.url = server.url("/big");
+  size_t got = 0;
+  ex.sink = [&](const char*, size_t size) {
+    got += size;
+    return true;
+  };
+  ex.cancelled = [&] { return got > (1u << 20); };
+  CHECK(http.send(ex).status().id() == "cancelled");
+  CHECK(got < kBig);
 }
 
 TEST_CASE("http client: HttpClientFetcher serves the credential chain") {

@@ -138,3 +138,28 @@ TEST_CASE("oss transfer: GET streams into a temporary name beside the target, th
   CHECK(bad.status().id() == "oss.local_io");
   CHECK(rig.server.requests == before);
 }
+
+TEST_CASE("oss transfer: cancelling stops a download and a multipart upload (then aborted)") {
+  Rig rig;
+  ScratchDir dir("oss-cancel");
+  rig.server.put_object("bkt", "v/clip.mp4", pattern(4 << 20, 13));
+  std::atomic<bool> stop{false};
+  rig.server.on_stream = [&] { stop = true; };
+  GetOptions get;
+  get.cancelled = [&] { return stop.load(); };
+  auto got = rig.client->get_object_to_file("v/clip.mp4", dir.file("clip.mp4"), get);
+  CHECK(got.status().id() == "cancelled");
+  CHECK(got.status().message() == "GetObject bkt/v/clip.mp4: the call was cancelled");
+  CHECK(dir.entries() == 0);
+  CHECK(rig.server.requests == 1);  // not retried
+
+  write_file(dir.file("big.bin"), pattern(1000 * 1024, 17));
+  PutOptions put;
+  put.cancelled = [&] { return rig.server.count("PUT /bkt/v/big.bin?partNumber") >= 2; };
+  auto up = rig.client->put_object("v/big.bin", dir.file("big.bin"), put);
+  CHECK(up.status().id() == "cancelled");
+  CHECK(rig.server.count("PUT /bkt/v/big.bin?partNumber") < 11);
+  CHECK(rig.server.aborts == 1);
+  CHECK(rig.server.open_uploads() == 0);
+  CHECK_FALSE(rig.server.object("bkt", "v/big.bin").has_value());
+}
