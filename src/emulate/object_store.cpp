@@ -74,7 +74,7 @@ std::string joined(std::string_view bucket, std::string_view key) {
 }  // namespace
 
 std::string quoted_etag(std::string_view bytes) {
-  return "\"" + upper(oss::hex_lower(oss::md5(bytes))) + "\"";
+  return fmt::format("\"{}\"", upper(oss::hex_lower(oss::md5(bytes))));
 }
 
 ObjectStore::ObjectStore(local::DirStore dir) : dir_(std::move(dir)) {}
