@@ -3,6 +3,8 @@
 //  - input starting with '{': JSON tool arguments, planned for every tool of the catalog;
 //  - otherwise: lines of the CLI string syntax — line 1 the output mode, line 2 the target key,
 //    the rest operation strings ("resize:w=600", "video/concat:f=mp4/sur,o_YQ", ...).
+//  - and always: the whole input as an OSS wire process string (core/wire_parser.h, what the
+//    emulator parses from the network), planned as a GET or, with sys/saveas, as a save.
 // A plan that is accepted must render (dry-run result) without failing; a refused one must carry
 // a stable id. Nothing may crash, leak or hang.
 #include <cstddef>
@@ -16,6 +18,7 @@
 #include "core/op_catalog.h"
 #include "core/plan_from_cli.h"
 #include "core/plan_from_tool.h"
+#include "core/wire_parser.h"
 
 namespace {
 
@@ -33,6 +36,14 @@ void check(const omm::Result<omm::core::Plan>& plan) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string text(reinterpret_cast<const char*>(data), size);
+  auto wire = omm::core::parse_wire_process(text);
+  if (wire.ok()) {
+    std::optional<std::string> target;
+    if (wire->saveas) target = "bkt/" + wire->saveas->key;
+    check(omm::core::plan_from_wire(wire->ops, "bkt/in/a.jpg", target));
+  } else if (wire.status().id().rfind("invalid_", 0) != 0) {
+    std::abort();
+  }
   if (!text.empty() && text[0] == '{') {
     nlohmann::json args = nlohmann::json::parse(text, nullptr, false);
     if (args.is_discarded()) return 0;
