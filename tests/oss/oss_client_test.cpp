@@ -291,6 +291,18 @@ TEST_CASE("oss client: V1 signing, copy, x-oss-process GET and async process") {
   CHECK(rig.server.signature_failures == 0);
 }
 
+TEST_CASE("oss client: STS credentials send x-oss-security-token, signed in V4 and V1") {
+  for (auto version : {SignatureVersion::kV4, SignatureVersion::kV1}) {
+    CAPTURE(static_cast<int>(version));
+    Credentials sts = kTestCreds;
+    sts.security_token = "sts-token-value-0123";
+    Rig rig([&](OssClientOptions& o) { o.signature = version; }, fixed(sts));
+    REQUIRE(rig.client->put_object_data("s.txt", "x").ok());
+    CHECK(find_header(rig.server.last_headers(), "x-oss-security-token") == sts.security_token);
+    CHECK(rig.server.signature_failures == 0);
+  }
+}
+
 TEST_CASE("oss client: a presigned GET URL is accepted by the server and carries no secret") {
   Rig rig;
   rig.server.put_object("bkt", "dir/photo 1.jpg", "JPEG");
