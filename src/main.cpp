@@ -24,6 +24,12 @@
 #include "emulate/emulate_cli.h"
 #include "local/executor.h"
 #include "local/file_links.h"
+#include "oss/credential_chain.h"
+#include "oss/credential_io.h"
+#include "oss/credential_providers.h"
+#include "oss/http_client.h"
+#include "oss/redactor.h"
+#include "oss_backend/executor.h"
 #include "mcp/http_transport.h"
 #include "mcp/server.h"
 #include "mcp/stdio_transport.h"
@@ -75,6 +81,20 @@ Serve options:
                                (default 268435456 = 256 MiB)
   --allow-private-uri          local backend: also fetch http(s) sources from loopback,
                                private, link-local and other non-public addresses
+  --bucket NAME                oss backend: the bucket (or ALIBABA_CLOUD_OSS_BUCKET); setting
+                               one selects the oss backend
+  --region REGION              oss backend: e.g. cn-hangzhou (or ALIBABA_CLOUD_OSS_REGION;
+                               default cn-hangzhou)
+  --endpoint URL               OSS endpoint (or ALIBABA_CLOUD_OSS_ENDPOINT; default from region)
+  --imm-endpoint URL           IMM endpoint (or ALIBABA_CLOUD_IMM_ENDPOINT)
+  --imm-project NAME           IMM project of async jobs and extraction (or
+                               ALIBABA_CLOUD_IMM_PROJECT; default: the bucket's attachment)
+  --oss-signature v4|v1        request signing (default v4)
+  --reveal-signed-urls         url mode: return the full signed URL in `url` (otherwise only
+                               `url_redacted`, without its signature and credential)
+                               Credentials: the official default chain (environment,
+                               OIDC/RRSA, ~/.aliyun/config.json, ini file, ECS metadata),
+                               resolved at the first oss call; never from tool arguments.
   --conformance-fixtures       register the MCP conformance suite's fixtures (testing only)
 
 Logs go to stderr; in stdio mode stdout carries protocol messages only.
@@ -124,14 +144,74 @@ omm::local::LocalOptions local_options(const std::string& root, const std::strin
   return o;
 }
 
-omm::tools::ProductToolOptions product_options(const std::string& backend,
-                                               const omm::local::LocalOptions& local) {
+// The oss backend's pieces that live as long as the process: the credential chain (resolved
+// lazily at the first oss call), the HTTP transport and the redactor that every outgoing message
+// and log line passes (DESIGN.md "Redaction").
+struct OssRuntime {
+  omm::oss::SystemEnv env;
+  omm::oss::SystemClock clock;
+  std::shared_ptr<omm::oss::HttplibClient> http = std::make_shared<omm::oss::HttplibClient>();
+  omm::oss::HttpClientFetcher fetcher{*http};
+  std::unique_ptr<omm::oss::CredentialChain> chain;
+  std::shared_ptr<omm::oss::Redactor> redactor = std::make_shared<omm::oss::Redactor>();
+  std::mutex mu;
+  std::string source;  // the type of the source in use, never a value
+
+  OssRuntime() { chain = omm::oss::CredentialChain::make_default({env, fetcher, clock}); }
+  // Resolves (cached by the chain) and teaches the redactor the live values.
+  omm::Result<omm::oss::Credentials> credentials() {
+    auto r = chain->get();
+    if (!r.ok()) return r.status();
+    redactor->set_credentials(r->credentials);
+    std::lock_guard<std::mutex> lock(mu);
+    source = r->source;
+    return r->credentials;
+  }
+};
+
+std::string first_of(const std::string& flag, const char* env_name, const std::string& fallback = "") {
+  if (!flag.empty()) return flag;
+  auto v = env_lookup(env_name);
+  return v && !v->empty() ? *v : fallback;
+}
+
+omm::tools::ProductToolOptions product_options(const omm::cli::ServeArgs& a,
+                                               const omm::local::LocalOptions& local,
+                                               const std::shared_ptr<OssRuntime>& runtime) {
   omm::tools::ProductToolOptions o;
-  auto bucket = env_lookup("ALIBABA_CLOUD_OSS_BUCKET");
-  if (bucket && !bucket->empty()) o.bucket = *bucket;
+  o.bucket = first_of(a.bucket, "ALIBABA_CLOUD_OSS_BUCKET");
   // The backend is oss exactly when a bucket is configured, unless --backend says otherwise.
-  o.backend = !backend.empty() ? backend : (o.bucket.empty() ? "local" : "oss");
+  o.backend = !a.backend.empty() ? a.backend : (o.bucket.empty() ? "local" : "oss");
   o.local = [local] { return omm::local::LocalExecutor::create(local); };
+  if (o.backend != "oss") return o;
+  omm::oss_backend::OssBackendOptions ob;
+  ob.bucket = o.bucket;
+  ob.region = first_of(a.region, "ALIBABA_CLOUD_OSS_REGION", "cn-hangzhou");
+  ob.endpoint = first_of(a.endpoint, "ALIBABA_CLOUD_OSS_ENDPOINT");
+  ob.imm_endpoint = first_of(a.imm_endpoint, "ALIBABA_CLOUD_IMM_ENDPOINT");
+  ob.imm_project = first_of(a.imm_project, "ALIBABA_CLOUD_IMM_PROJECT");
+  ob.signature = a.oss_signature == "v1" ? omm::oss::SignatureVersion::kV1
+                                         : omm::oss::SignatureVersion::kV4;
+  ob.reveal_signed_urls = a.reveal_signed_urls;
+  ob.journal_path = default_base_dir() + "/state/oss-cleanup.json";
+  ob.credential_source_name = [runtime] {
+    std::lock_guard<std::mutex> lock(runtime->mu);
+    return runtime->source;
+  };
+  o.oss = [ob, local, runtime]() -> omm::Result<std::shared_ptr<omm::oss_backend::OssExecutor>> {
+    // Local files (uri sources, downloads) follow the local backend's rules; its root holds the
+    // fetched copies of http(s) sources.
+    auto files = omm::local::LocalExecutor::create(local);
+    if (!files.ok()) return files.status();
+    auto executor = omm::oss_backend::OssExecutor::create(
+        ob, [runtime] { return runtime->credentials(); }, runtime->http, *files);
+    if (!executor.ok()) return executor.status();
+    // Temporary objects a previous run could not delete (DESIGN.md "Sources").
+    if (size_t left = (*executor)->drain_cleanup(); left > 0) {
+      spdlog::warn("cleanup: {} temporary objects are still to be deleted", left);
+    }
+    return *executor;
+  };
   return o;
 }
 
@@ -203,7 +283,16 @@ int serve(const omm::cli::ServeArgs& a) {
   omm::mcp::ServerInfo info;
   info.version = kVersion;
   info.description = "Image, video and audio processing for Alibaba Cloud OSS and local files";
+  // The redaction boundary: every outgoing message and every log line.
+  auto oss_runtime = std::make_shared<OssRuntime>();
+  omm::oss::install_redacting_logging(oss_runtime->redactor);
   omm::mcp::ServerOptions options;
+  options.redact = [redactor = oss_runtime->redactor](nlohmann::json& message) {
+    redactor->redact_json(message);
+  };
+  options.redact_text = [redactor = oss_runtime->redactor](std::string_view text) {
+    return redactor->redact(text);
+  };
   options.worker_threads = a.workers;
   options.queue_capacity = a.queue;
   if (a.page_size > 0) options.page_size = a.page_size;
@@ -224,7 +313,7 @@ int serve(const omm::cli::ServeArgs& a) {
   std::error_code ec;
   std::string results_dir =
       (std::filesystem::weakly_canonical(local.root, ec) / ".tmp" / "results").string();
-  omm::tools::register_product_tools(server, product_options(a.backend, local));
+  omm::tools::register_product_tools(server, product_options(a, local, oss_runtime));
   omm::tools::register_prompts(server);
   omm::tools::register_docs_resources(server);
   if (a.conformance_fixtures) omm::tools::register_conformance_fixtures(server);

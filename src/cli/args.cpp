@@ -131,6 +131,21 @@ Result<ServeArgs> parse_serve_args(const std::vector<std::string>& args) {
       if (flag == "--output-dir") a.output_dir = value;
       if (flag == "--input-dir") a.input_dirs.push_back(value);
       if (flag == "--watermark-key") a.watermark_key = value;
+    } else if (flag == "--bucket" || flag == "--region" || flag == "--endpoint" ||
+               flag == "--imm-endpoint" || flag == "--imm-project") {
+      if (!need_value() || value.empty()) return flag_error(flag, "needs a value");
+      if (flag == "--bucket") a.bucket = value;
+      if (flag == "--region") a.region = value;
+      if (flag == "--endpoint") a.endpoint = value;
+      if (flag == "--imm-endpoint") a.imm_endpoint = value;
+      if (flag == "--imm-project") a.imm_project = value;
+    } else if (flag == "--oss-signature") {
+      if (!need_value() || (value != "v4" && value != "v1")) {
+        return flag_error(flag, "must be one of v4, v1, got '" + value + "'");
+      }
+      a.oss_signature = value;
+    } else if (flag == "--reveal-signed-urls") {
+      a.reveal_signed_urls = true;
     } else if (flag == "--allow-private-uri") {
       a.allow_private_uri = true;
     } else if (flag == "--max-fetch-bytes") {

@@ -31,6 +31,14 @@ struct ServeArgs {
   size_t max_duration = 14400;          // --max-duration SECONDS (0: no limit), default 4 h
   std::uint64_t max_fetch_bytes = 0;    // --max-fetch-bytes (0: the executor's default)
   bool allow_private_uri = false;       // --allow-private-uri
+  // oss backend (empty: from the ALIBABA_CLOUD_* environment variables).
+  std::string bucket;        // --bucket
+  std::string region;        // --region
+  std::string endpoint;      // --endpoint
+  std::string imm_endpoint;  // --imm-endpoint
+  std::string imm_project;   // --imm-project
+  std::string oss_signature = "v4";  // --oss-signature v4|v1
+  bool reveal_signed_urls = false;   // --reveal-signed-urls
 };
 
 // --max-fetch-bytes: 1..1099511627776 (1 TiB).

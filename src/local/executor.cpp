@@ -242,6 +242,24 @@ ProbeEngine LocalExecutor::probe_engine() {
   };
 }
 
+json LocalExecutor::file_metadata(const std::string& path) {
+  std::error_code ec;
+  auto size = static_cast<std::uint64_t>(fs::file_size(path, ec));
+  json out{{"size", ec ? 0 : size}};
+  ProbeOptions po;
+  po.engine = probe_engine();
+  auto probed = probe_media(path, po);
+  if (!probed.ok()) return out;
+  const MediaSummary& m = probed->summary;
+  std::string image = image_kind(m);
+  if (image.empty()) return metadata_json(m);
+  if (image == "jpeg") image = "jpg";
+  out["format"] = image;
+  out["width"] = m.width;
+  out["height"] = m.height;
+  return out;
+}
+
 Result<std::string> LocalExecutor::resolve_source(const core::Plan& plan, FetchedCopy& fetched,
                                                   const RunContext* context) const {
   if (plan.source.kind == core::Source::Kind::kKey) {

@@ -67,8 +67,8 @@ class LocalExecutor {
   const LocalOptions& options() const { return options_; }
   const DirStore& store() const { return store_; }
 
- private:
-  LocalExecutor(LocalOptions options, DirStore store);
+  // The local side of the oss backend (oss_backend/executor.h) uses these, so both backends
+  // apply the same rules to local files.
   // A fetched http(s) source's temporary copy, removed when the holder goes out of scope.
   struct FetchedCopy {
     std::string path;
@@ -77,14 +77,23 @@ class LocalExecutor {
     FetchedCopy& operator=(const FetchedCopy&) = delete;
     ~FetchedCopy();
   };
+  // The file of the plan's source: a key under the root, a local `uri` inside the input
+  // directories (never a credential file), or an http(s) `uri` fetched into `fetched`.
   Result<std::string> resolve_source(const core::Plan& plan, FetchedCopy& fetched,
                                      const RunContext* context = nullptr) const;
+  // A download path inside the output directory (relative paths are taken from there).
+  Result<std::string> resolve_download_path(const std::string& tool, const std::string& path) const;
+  // What the probe engine reads from a result file: metadata_json() for audio and video,
+  // {"width","height","format","size"} for images; {"size"} when nothing can be read.
+  nlohmann::json file_metadata(const std::string& path);
+
+ private:
+  LocalExecutor(LocalOptions options, DirStore store);
   Result<std::string> fetch_source(const core::Plan& plan, FetchedCopy& fetched,
                                    const RunContext* context) const;
   // The url of a result file under <root>/.tmp/results/ (a token link or file://).
   std::string result_url(const core::Plan& plan, const std::string& path) const;
   void sweep_results() const;
-  Result<std::string> resolve_download_path(const std::string& tool, const std::string& path) const;
   Result<std::string> find_engine(const std::string& name) const;
   EnginePool* engine(const std::string& name, Status* error);
   // Probes through the warm probe engine worker; empty when it is not installed.

@@ -208,18 +208,6 @@ std::optional<std::string> snapshot_past_end(const core::Operation& op, const Me
   return std::nullopt;
 }
 
-// An image (ffprobe reads JPEG, PNG, WebP, BMP, TIFF as one-frame "video" through image2 or an
-// *_pipe demuxer, GIF through its own): "jpeg", "png", "gif", …; "" for video and audio. As on
-// OSS, images belong to the image tools.
-std::string image_kind(const MediaSummary& media) {
-  const std::string& f = media.format;
-  if (f == "gif") return f;
-  bool pipe = f.size() > 5 && f.compare(f.size() - 5, 5, "_pipe") == 0;
-  if (!pipe && f != "image2") return {};
-  if (pipe) return f.substr(0, f.size() - 5);
-  return media.video_codec == "mjpeg" ? std::string("jpeg") : media.video_codec;
-}
-
 // ffmpeg exited 0 but wrote nothing playable: the input held no decodable frame or sample (a
 // header without data), or none in the requested range.
 Status nothing_decoded(const std::string& label) {

@@ -189,6 +189,18 @@ json metadata_json(const MediaSummary& m) {
   return out;
 }
 
+// An image (the probe reads JPEG, PNG, WebP, BMP, TIFF as one-frame "video" through image2 or an
+// *_pipe demuxer, GIF through its own): "jpeg", "png", "gif", …; "" for video and audio. As on
+// OSS, images belong to the image tools.
+std::string image_kind(const MediaSummary& media) {
+  const std::string& f = media.format;
+  if (f == "gif") return f;
+  bool pipe = f.size() > 5 && f.compare(f.size() - 5, 5, "_pipe") == 0;
+  if (!pipe && f != "image2") return {};
+  if (pipe) return f.substr(0, f.size() - 5);
+  return media.video_codec == "mjpeg" ? std::string("jpeg") : media.video_codec;
+}
+
 std::pair<int, int> webp_canvas(std::string_view head) {
   if (head.size() < 30 || head.substr(0, 4) != "RIFF" || head.substr(8, 8) != "WEBPVP8X") {
     return {0, 0};

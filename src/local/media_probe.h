@@ -78,6 +78,10 @@ nlohmann::json oss_info(const nlohmann::json& ffprobe, bool audio_only = false);
 // The compact result metadata: {"duration":1.0,"size":…,"format":"mp4",…}; video fields only
 // with video, audio fields only with audio.
 nlohmann::json metadata_json(const MediaSummary& media);
+// The image format of a probed file ("jpeg", "png", "gif", "webp", …): JPEG, PNG, WebP, BMP, TIFF
+// read as one-frame video through image2 or an *_pipe demuxer, GIF through its own; "" for
+// video and audio. As on OSS, images belong to the image tools.
+std::string image_kind(const MediaSummary& media);
 // "30000/1001" → 29.97; 0 for anything unparsable.
 double parse_rate(std::string_view rate);
 // The canvas size of an extended WebP file (RIFF "WEBP" whose first chunk is VP8X: animated

@@ -48,6 +48,9 @@ struct ServerOptions {
   std::chrono::milliseconds client_request_timeout{60000};
   // Applied to every outgoing message (results, errors, notifications) — the redaction boundary.
   std::function<void(nlohmann::json&)> redact;
+  // The same boundary for a message already serialized (the build-time tools/list entries); when
+  // empty while `redact` is set, such text is parsed and passed through `redact`.
+  std::function<std::string(std::string_view)> redact_text;
 };
 
 class Server {

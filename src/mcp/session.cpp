@@ -247,7 +247,9 @@ void Session::reply_tools_page(const json& id, const json& params) {
     text += items[i];
   }
   text += "]}}";
-  if (server_.options().redact) {  // the redaction boundary sees every message as JSON
+  if (server_.options().redact_text) {  // the redaction boundary sees every message
+    text = server_.options().redact_text(text);
+  } else if (server_.options().redact) {
     return send(json::parse(text), &id);
   }
   outbox_->send_response_text(id, text);

@@ -14,6 +14,7 @@
 #include "core/plan_from_tool.h"
 #include "core/render.h"
 #include "local/executor.h"
+#include "oss_backend/executor.h"
 #include "local/job_manager.h"
 #include "mcp/server.h"
 
@@ -98,6 +99,41 @@ class LazyLocal {
   std::shared_ptr<local::LocalExecutor> executor_;
   std::unique_ptr<local::JobManager> jobs_;  // declared after executor_: destroyed first
   Status status_;
+};
+
+// The oss executor, created once on first use.
+class LazyOss {
+ public:
+  explicit LazyOss(std::function<Result<std::shared_ptr<oss_backend::OssExecutor>>()> make)
+      : make_(std::move(make)) {}
+  Result<std::shared_ptr<oss_backend::OssExecutor>> get() {
+    std::call_once(once_, [this] {
+      if (!make_) {
+        status_ = Status::error("backend.unavailable", "the oss backend is not configured");
+        return;
+      }
+      auto r = make_();
+      if (!r.ok()) {
+        status_ = r.status();
+        return;
+      }
+      executor_ = *r;
+    });
+    if (!executor_) return status_;
+    return executor_;
+  }
+
+ private:
+  std::function<Result<std::shared_ptr<oss_backend::OssExecutor>>()> make_;
+  std::once_flag once_;
+  std::shared_ptr<oss_backend::OssExecutor> executor_;
+  Status status_;
+};
+
+struct Backends {
+  Backends(const ProductToolOptions& o) : local(o.local), oss(o.oss) {}
+  LazyLocal local;
+  LazyOss oss;
 };
 
 local::RunContext run_context(mcp::CallContext& ctx) {
@@ -270,8 +306,9 @@ json local_job_status(LazyLocal& local, mcp::CallContext& ctx, const json& args)
   return mcp::structured_result(running_answer(*r));
 }
 
-json run_plan(const ProductToolOptions& options, LazyLocal& local, mcp::CallContext& ctx,
+json run_plan(const ProductToolOptions& options, Backends& backends, mcp::CallContext& ctx,
               const std::string& tool, const json& args) {
+  LazyLocal& local = backends.local;
   core::PlanOptions plan_options;
   plan_options.max_wait_seconds = options.max_wait_seconds;
   Result<core::Plan> plan = core::plan_from_tool(tool, args, plan_options);
@@ -288,14 +325,16 @@ json run_plan(const ProductToolOptions& options, LazyLocal& local, mcp::CallCont
     if (!result.ok()) return mcp::error_result(result.status());
     return mcp::structured_result(*result);
   }
-  return mcp::error_result(Status::error(
-      "backend.unavailable",
-      fmt::format("the {} backend cannot run {} in this build yet; dry_run: true shows the plan",
-                  options.backend, tool)));
+  auto oss = backends.oss.get();
+  if (!oss.ok()) return mcp::error_result(oss.status());
+  auto result = (*oss)->run(*plan, run_context(ctx));
+  if (!result.ok()) return mcp::error_result(result.status());
+  return mcp::structured_result(*result);
 }
 
-json run_object_tool(const ProductToolOptions& options, LazyLocal& local, const std::string& tool,
-                     const json& args) {
+json run_object_tool(const ProductToolOptions& options, Backends& backends,
+                     const std::string& tool, const json& args) {
+  LazyLocal& local = backends.local;
   if (options.backend == "local" &&
       (tool == "object_list" || tool == "object_head" || tool == "doctor")) {
     auto executor = local.get();
@@ -309,10 +348,11 @@ json run_object_tool(const ProductToolOptions& options, LazyLocal& local, const 
         "unsupported_on_backend.imm_setup",
         "imm_setup binds an OSS bucket to an IMM project; the local backend needs no setup"));
   }
-  return mcp::error_result(Status::error(
-      "backend.unavailable",
-      fmt::format("{} needs the {} backend, which this build cannot run yet", tool,
-                  options.backend)));
+  auto oss = backends.oss.get();
+  if (!oss.ok()) return mcp::error_result(oss.status());
+  auto result = (*oss)->run_object_tool(tool, args);
+  if (!result.ok()) return mcp::error_result(result.status());
+  return mcp::structured_result(*result);
 }
 
 }  // namespace
@@ -323,7 +363,7 @@ const char* const* product_tool_names(size_t* count) {
 }
 
 void register_product_tools(mcp::Server& server, const ProductToolOptions& options) {
-  auto local = std::make_shared<LazyLocal>(options.local);
+  auto backends = std::make_shared<Backends>(options);
   for (const char* name : kTools) {
     mcp::ToolSpec spec;
     spec.name = name;
@@ -336,8 +376,8 @@ void register_product_tools(mcp::Server& server, const ProductToolOptions& optio
     }
     std::string tool = name;
     if (has_plan(tool)) {
-      spec.handler = [options, local, tool](mcp::CallContext& ctx, const json& args) {
-        return run_plan(options, *local, ctx, tool, args);
+      spec.handler = [options, backends, tool](mcp::CallContext& ctx, const json& args) {
+        return run_plan(options, *backends, ctx, tool, args);
       };
       // The core knows the precedence of its checks; when both refuse a call, its id wins so
       // the tool and the CLI report the same error for the same request.
@@ -346,13 +386,17 @@ void register_product_tools(mcp::Server& server, const ProductToolOptions& optio
         return plan.ok() ? schema_error : plan.status();
       };
     } else if (tool == "job_status") {
-      spec.handler = [options, local, tool](mcp::CallContext& ctx, const json& args) {
-        if (options.backend == "local") return local_job_status(*local, ctx, args);
-        return run_object_tool(options, *local, tool, args);
+      spec.handler = [options, backends, tool](mcp::CallContext& ctx, const json& args) {
+        if (options.backend == "local") return local_job_status(backends->local, ctx, args);
+        auto oss = backends->oss.get();
+        if (!oss.ok()) return mcp::error_result(oss.status());
+        auto r = (*oss)->job_status(args, run_context(ctx));
+        if (!r.ok()) return mcp::error_result(r.status());
+        return mcp::structured_result(*r);
       };
     } else {
-      spec.handler = [options, local, tool](mcp::CallContext&, const json& args) {
-        return run_object_tool(options, *local, tool, args);
+      spec.handler = [options, backends, tool](mcp::CallContext&, const json& args) {
+        return run_object_tool(options, *backends, tool, args);
       };
     }
     server.tools().add(std::move(spec));

@@ -17,6 +17,9 @@ class Server;
 namespace omm::local {
 class LocalExecutor;
 }
+namespace omm::oss_backend {
+class OssExecutor;
+}
 
 namespace omm::tools {
 
@@ -26,6 +29,8 @@ struct ProductToolOptions {
   std::int64_t max_wait_seconds = 600;
   // The local backend, created on first use (start-up touches no directory). Empty: none.
   std::function<Result<std::shared_ptr<local::LocalExecutor>>()> local;
+  // The oss backend, created on first use (no request, no credential at start-up).
+  std::function<Result<std::shared_ptr<oss_backend::OssExecutor>>()> oss;
 };
 
 // Names of every product tool, sorted.

@@ -1,0 +1,114 @@
+// OssExecutor: runs core::Plans against Alibaba Cloud OSS and IMM (the oss backend; DESIGN.md
+// "Backends and endpoints", "Output delivery", "Sources", "Async jobs").
+//
+// Per plan, the fewest requests (bench/oss.mjs counts them):
+//  - url: a presigned GET with x-oss-process, computed locally — no request. The result carries
+//    `url_redacted` (signing parameters removed); the full `url` only with --reveal-signed-urls.
+//  - download: one GET with x-oss-process streamed into the output directory (temp name, renamed
+//    when complete); `metadata` from the probe engine on the written file.
+//  - save: one POST x-oss-process with `|sys/saveas` (`metadata` from its answer).
+//  - JSON answers (image_inspect, image_detect, media_info): one GET with x-oss-process.
+//  - async tools: POST x-oss-async-process, then IMM GetTask until a terminal state or
+//    wait_seconds; a running job is returned with an `oss-job-…` id (job_id.h) for job_status.
+//  - image_watermark_extract: IMM CreateDecodeBlindWatermarkTask + GetTask.
+//  - `uri` sources: uploaded to a temporary key under `<temp prefix><uuid>/`, recorded in the
+//    cleanup journal first, deleted when the call ends (whatever the outcome) — one PUT and one
+//    DELETE more. url mode is refused for them by the core.
+// Local files (uri sources, download paths) follow the local backend's rules: the LocalExecutor
+// given at creation resolves them (input directories, output directory, http(s) fetches).
+// Thread-safe: calls may run concurrently.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "core/plan.h"
+#include "core/status.h"
+#include "local/executor.h"
+#include "oss/credential_source.h"
+#include "oss/http_client.h"
+#include "oss/imm_client.h"
+#include "oss/oss_client.h"
+#include "oss_backend/cleanup_journal.h"
+#include "oss_backend/job_id.h"
+
+namespace omm::oss_backend {
+
+struct OssBackendOptions {
+  std::string bucket;        // --bucket / ALIBABA_CLOUD_OSS_BUCKET
+  std::string region;        // --region / ALIBABA_CLOUD_OSS_REGION
+  std::string endpoint;      // --endpoint / ALIBABA_CLOUD_OSS_ENDPOINT (empty: from region)
+  std::string imm_endpoint;  // --imm-endpoint / ALIBABA_CLOUD_IMM_ENDPOINT
+  std::string imm_project;   // ALIBABA_CLOUD_IMM_PROJECT; empty: the bucket's attachment
+  bool internal = false;     // the region's internal endpoint
+  oss::SignatureVersion signature = oss::SignatureVersion::kV4;
+  bool reveal_signed_urls = false;        // --reveal-signed-urls
+  std::string journal_path;               // the cleanup journal file
+  std::string temp_prefix = ".oss-media-mcp/tmp/";
+  std::int64_t default_url_expires = 3600;  // seconds, when output.expires is not given
+  std::chrono::milliseconds poll_interval{2000};  // IMM GetTask while a job runs (the longest gap)
+  oss::RetryPolicy retry;
+  // The type of the credential source in use ("env", "config_file:StsToken", …) for doctor;
+  // never a value.
+  std::function<std::string()> credential_source_name;
+};
+
+class OssExecutor {
+ public:
+  // `files` resolves local files (sources, download paths) and probes downloads. No request is
+  // made here; credentials are resolved at the first call.
+  static Result<std::shared_ptr<OssExecutor>> create(OssBackendOptions options,
+                                                     oss::CredentialSource credentials,
+                                                     std::shared_ptr<oss::HttpClient> http,
+                                                     std::shared_ptr<local::LocalExecutor> files);
+  ~OssExecutor();
+
+  Result<nlohmann::json> run(const core::Plan& plan, const local::RunContext& context);
+  // object_list, object_head, imm_setup, doctor.
+  Result<nlohmann::json> run_object_tool(const std::string& tool, const nlohmann::json& args);
+  // job_status {job_id, wait_seconds, cancel}.
+  Result<nlohmann::json> job_status(const nlohmann::json& args, const local::RunContext& context);
+
+  // Retries the cleanup journal's deletes; returns how many temporary objects remain.
+  size_t drain_cleanup();
+  const OssBackendOptions& options() const { return options_; }
+
+ private:
+  OssExecutor(OssBackendOptions options, oss::CredentialSource credentials,
+              std::shared_ptr<oss::HttpClient> http, std::shared_ptr<local::LocalExecutor> files,
+              std::unique_ptr<oss::OssClient> client, std::unique_ptr<oss::ImmClient> imm);
+  Result<nlohmann::json> run_sync(const core::Plan& plan, const std::string& bucket,
+                                  const std::string& key, nlohmann::json result);
+  Result<nlohmann::json> run_async(const core::Plan& plan, const std::string& bucket,
+                                   const std::string& key, nlohmann::json result, bool wait_all,
+                                   const local::RunContext& context);
+  Result<nlohmann::json> run_extract(const core::Plan& plan, const std::string& bucket,
+                                     const std::string& key, nlohmann::json result);
+  Result<nlohmann::json> run_transfer(const core::Plan& plan, const std::string& bucket,
+                                      nlohmann::json result);
+  // Polls GetTask until the task ends or `wait` passes; the job's answer (running or final).
+  Result<nlohmann::json> follow(const OssJobRef& ref, std::chrono::milliseconds wait,
+                                nlohmann::json result, const core::Plan* plan,
+                                const local::RunContext& context);
+  Result<std::string> project(const std::string& bucket);
+  Result<nlohmann::json> doctor();
+  Result<nlohmann::json> imm_setup(const nlohmann::json& args);
+
+  OssBackendOptions options_;
+  oss::CredentialSource credentials_;
+  std::shared_ptr<oss::HttpClient> http_;
+  std::shared_ptr<local::LocalExecutor> files_;
+  std::unique_ptr<oss::OssClient> client_;
+  std::unique_ptr<oss::ImmClient> imm_;
+  CleanupJournal journal_;
+  std::mutex mu_;
+  std::map<std::string, std::string> projects_;  // bucket → its IMM project
+};
+
+}  // namespace omm::oss_backend
