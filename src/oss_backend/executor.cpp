@@ -10,6 +10,7 @@
 #include <random>
 #include <thread>
 
+#include "core/base64url.h"
 #include "core/render.h"
 #include "oss/credential_io.h"
 #include "oss/redactor.h"
@@ -20,6 +21,8 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 namespace {
+
+constexpr std::string_view kResultPrefix = "oss-media://result/";
 
 const oss::Clock& system_clock() {
   static const oss::SystemClock clock;
@@ -107,6 +110,10 @@ Result<std::shared_ptr<OssExecutor>> OssExecutor::create(OssBackendOptions optio
   co.internal = options.internal;
   co.signature = options.signature;
   co.retry = options.retry;
+  if (options.multipart_threshold > 0) {
+    co.multipart_threshold = options.multipart_threshold;
+    co.part_size = std::min(co.part_size, options.multipart_threshold);
+  }
   auto client = oss::OssClient::create(co, credentials, *http, system_clock());
   if (!client.ok()) return client.status();
   oss::ImmClientOptions io;
@@ -157,6 +164,57 @@ Result<std::string> OssExecutor::project(const std::string& bucket) {
   std::lock_guard<std::mutex> lock(mu_);
   projects_[bucket] = *p;
   return *p;
+}
+
+Result<json> OssExecutor::read_result(const std::string& uri) {
+  std::string id = uri.substr(std::min(uri.size(), kResultPrefix.size()));
+  UrlResult entry;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = url_results_.find(id);
+    if (uri.rfind(kResultPrefix, 0) != 0 || it == url_results_.end() ||
+        it->second.expires <= std::chrono::steady_clock::now()) {
+      return Status::error("resource.not_found",
+                           "Resource not found: " + uri + " (unknown or expired result)");
+    }
+    entry = it->second;
+  }
+  std::string body;
+  bool too_large = false;
+  oss::OssRequest req;
+  req.method = "GET";
+  req.bucket = entry.bucket;
+  req.key = entry.key;
+  if (!entry.process.empty()) req.query = {{"x-oss-process", entry.process}};
+  req.operation = "GetObject(result resource)";
+  req.sink = [&](const char* data, size_t size) {
+    if (body.size() + size > kMaxResourceBytes) {
+      too_large = true;
+      return false;
+    }
+    body.append(data, size);
+    return true;
+  };
+  req.restart = [&] {
+    body.clear();
+    return Status::ok();
+  };
+  auto r = client_->execute(req);
+  if (too_large) {
+    return Status::error("resource.too_large",
+                         fmt::format("{} is larger than {} bytes; use output mode download or save",
+                                     uri, kMaxResourceBytes));
+  }
+  if (!r.ok()) return r.status();
+  std::string type = oss::find_header(r->headers, "Content-Type").value_or("application/octet-stream");
+  json content{{"uri", uri}, {"mimeType", type}};
+  bool text = type.rfind("text/", 0) == 0 || type.find("json") != std::string::npos;
+  if (text) {
+    content["text"] = body;
+  } else {
+    content["blob"] = core::base64_encode(body);
+  }
+  return json::array({content});
 }
 
 Result<json> OssExecutor::run(const core::Plan& plan, const local::RunContext& context) {
@@ -226,6 +284,15 @@ Result<json> OssExecutor::run_sync(const core::Plan& plan, const std::string& bu
       result["url_redacted"] = oss::redact_parameters(*url);
       if (options_.reveal_signed_urls) result["url"] = *url;
       result["expires_in"] = expires;
+      std::string id = random_hex(16);
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        auto now = std::chrono::steady_clock::now();
+        std::erase_if(url_results_, [&](const auto& e) { return e.second.expires <= now; });
+        if (url_results_.size() >= 10000) url_results_.erase(url_results_.begin());
+        url_results_[id] = {bucket, key, ops, now + std::chrono::seconds(expires)};
+      }
+      result["resource_uri"] = std::string(kResultPrefix) + id;
       return result;
     }
     case core::OutputMode::kDownload: {
@@ -528,13 +595,17 @@ Result<json> OssExecutor::doctor() {
     auto listed = client_->list_objects_v2(lo, options_.bucket);
     add("oss.list", listed.ok(),
         listed.ok() ? "the bucket answers ListObjectsV2" : listed.status().to_string());
-    auto probe_key = options_.temp_prefix + "doctor-" + random_hex(8);
-    auto put = client_->put_object_data(probe_key, "doctor", {}, options_.bucket);
+    // The probe object is journaled like a staged source: a PUT that failed after acting or a
+    // failed DELETE leaves it to drain_cleanup.
+    const TempObject probe{options_.bucket, options_.temp_prefix + "doctor-" + random_hex(8)};
+    const bool journaled = journal_.add(probe).is_ok();
+    auto put = client_->put_object_data(probe.key, "doctor", {}, options_.bucket);
     add("oss.write", put.ok(), put.ok() ? "PutObject allowed" : put.status().to_string());
+    auto del = client_->delete_object(probe.key, options_.bucket);
     if (put.ok()) {
-      auto del = client_->delete_object(probe_key, options_.bucket);
       add("oss.delete", del.ok(), del.ok() ? "DeleteObject allowed" : del.status().to_string());
     }
+    if (del.ok() && journaled) (void)journal_.remove(probe);
     auto proj = project(options_.bucket);
     add("imm.project", proj.ok(),
         proj.ok() ? "IMM project " + *proj : proj.status().to_string());

@@ -54,6 +54,9 @@ struct OssBackendOptions {
   std::int64_t default_url_expires = 3600;  // seconds, when output.expires is not given
   std::chrono::milliseconds poll_interval{2000};  // IMM GetTask while a job runs (the longest gap)
   oss::RetryPolicy retry;
+  // put_object goes multipart above this size, in parts of at most this size (0: the client's
+  // defaults, 64 MiB and 8 MiB); --multipart-threshold.
+  std::uint64_t multipart_threshold = 0;
   // The type of the credential source in use ("env", "config_file:StsToken", …) for doctor;
   // never a value.
   std::function<std::string()> credential_source_name;
@@ -74,6 +77,13 @@ class OssExecutor {
   Result<nlohmann::json> run_object_tool(const std::string& tool, const nlohmann::json& args);
   // job_status {job_id, wait_seconds, cancel}.
   Result<nlohmann::json> job_status(const nlohmann::json& args, const local::RunContext& context);
+
+  // resources/read of a url-mode result's `resource_uri` (oss-media://result/<id>): fetches the
+  // processed bytes (at most kMaxResourceBytes) while the link would still be valid. Contents
+  // as MCP wants them: text for JSON/text types, else a base64 blob. resource.not_found for
+  // unknown or expired ids; resource.too_large past the cap.
+  static constexpr std::uint64_t kMaxResourceBytes = 8u << 20;
+  Result<nlohmann::json> read_result(const std::string& uri);
 
   // Retries the cleanup journal's deletes; returns how many temporary objects remain.
   size_t drain_cleanup();
@@ -109,6 +119,13 @@ class OssExecutor {
   CleanupJournal journal_;
   std::mutex mu_;
   std::map<std::string, std::string> projects_;  // bucket → its IMM project
+  struct UrlResult {
+    std::string bucket;
+    std::string key;
+    std::string process;
+    std::chrono::steady_clock::time_point expires;
+  };
+  std::map<std::string, UrlResult> url_results_;  // id → what its resource_uri reads
 };
 
 }  // namespace omm::oss_backend

@@ -401,6 +401,22 @@ void register_product_tools(mcp::Server& server, const ProductToolOptions& optio
     }
     server.tools().add(std::move(spec));
   }
+  if (options.backend == "oss") {
+    // url-mode results of the oss backend: the signed URL stays in the server (DESIGN.md
+    // "Output delivery"); the client reads the result through this resource.
+    mcp::ResourceTemplateSpec result;
+    result.uri_template = "oss-media://result/{id}";
+    result.name = "result";
+    result.description =
+        "The output of a url-mode call on the oss backend (its resource_uri), fetched while "
+        "the signed link is valid; at most 8 MiB.";
+    result.read = [backends](const std::string& uri) -> Result<json> {
+      auto oss = backends->oss.get();
+      if (!oss.ok()) return oss.status();
+      return (*oss)->read_result(uri);
+    };
+    server.resources().add_template(std::move(result));
+  }
 }
 
 }  // namespace omm::tools

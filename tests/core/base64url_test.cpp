@@ -46,3 +46,15 @@ TEST_CASE("base64url: decoding accepts padding and refuses what no encoder write
     CHECK(base64url_decode(c.text).has_value() == c.ok);
   }
 }
+
+TEST_CASE("base64: RFC 4648 §10 vectors, with padding and the standard alphabet") {
+  using omm::core::base64_encode;
+  CHECK(base64_encode("") == "");
+  CHECK(base64_encode("f") == "Zg==");
+  CHECK(base64_encode("fo") == "Zm8=");
+  CHECK(base64_encode("foo") == "Zm9v");
+  CHECK(base64_encode("foob") == "Zm9vYg==");
+  CHECK(base64_encode("fooba") == "Zm9vYmE=");
+  CHECK(base64_encode("foobar") == "Zm9vYmFy");
+  CHECK(base64_encode(std::string("\xfb\xff\xbf", 3)) == "+/+/");
+}
