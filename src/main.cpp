@@ -14,6 +14,7 @@
 #include <cstring>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -92,6 +93,9 @@ Serve options:
   --oss-signature v4|v1        request signing (default v4)
   --reveal-signed-urls         url mode: return the full signed URL in `url` (otherwise only
                                `url_redacted`, without its signature and credential)
+  --multipart-threshold BYTES  oss backend: uploads larger than this go multipart, in parts of
+                               at most this size (default 67108864 = 64 MiB, parts of 8 MiB;
+                               at least 102400)
                                Credentials: the official default chain (environment,
                                OIDC/RRSA, ~/.aliyun/config.json, ini file, ECS metadata),
                                resolved at the first oss call; never from tool arguments.
@@ -193,6 +197,7 @@ omm::tools::ProductToolOptions product_options(const omm::cli::ServeArgs& a,
   ob.signature = a.oss_signature == "v1" ? omm::oss::SignatureVersion::kV1
                                          : omm::oss::SignatureVersion::kV4;
   ob.reveal_signed_urls = a.reveal_signed_urls;
+  ob.multipart_threshold = a.multipart_threshold;
   ob.journal_path = default_base_dir() + "/state/oss-cleanup.json";
   ob.credential_source_name = [runtime] {
     std::lock_guard<std::mutex> lock(runtime->mu);
@@ -215,6 +220,20 @@ omm::tools::ProductToolOptions product_options(const omm::cli::ServeArgs& a,
   return o;
 }
 
+// result.structuredContent.url of a tools/call answer of the oss backend in url mode, if any.
+std::optional<std::string> revealed_url(const nlohmann::json& message) {
+  auto r = message.find("result");
+  if (r == message.end() || !r->is_object()) return std::nullopt;
+  auto sc = r->find("structuredContent");
+  if (sc == r->end() || !sc->is_object()) return std::nullopt;
+  auto url = sc->find("url");
+  if (url == sc->end() || !url->is_string() || sc->value("backend", "") != "oss" ||
+      sc->value("mode", "") != "url") {
+    return std::nullopt;
+  }
+  return url->get<std::string>();
+}
+
 void print_json(const nlohmann::json& j) {
   std::string text = j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
   std::fwrite(text.data(), 1, text.size(), stdout);
@@ -225,6 +244,41 @@ int fail(const omm::Status& s) {
   print_json(nlohmann::json{{"success", false}, {"error", s.to_string()}, {"error_id", s.id()}});
   std::fprintf(stderr, "oss-media-mcp: %s\n", s.to_string().c_str());
   return 1;
+}
+
+// `process` on the oss backend (a bucket given with --bucket or ALIBABA_CLOUD_OSS_BUCKET), the
+// skill's process.py: the same executor as the server, local files relative to the working
+// directory.
+int process_oss(const omm::core::Plan& plan, const std::string& bucket, const std::string& dir,
+                const std::string& output_dir) {
+  auto runtime = std::make_shared<OssRuntime>();
+  omm::oss::install_redacting_logging(runtime->redactor);
+  auto local = local_options("", output_dir.empty() ? dir : output_dir, {}, "");
+  local.root = default_base_dir() + "/media";
+  local.input_dirs = {dir, local.output_dir};
+  auto files = omm::local::LocalExecutor::create(local);
+  if (!files.ok()) return fail(files.status());
+  omm::oss_backend::OssBackendOptions ob;
+  ob.bucket = bucket;
+  ob.region = plan.region.value_or(first_of("", "ALIBABA_CLOUD_OSS_REGION", "cn-hangzhou"));
+  ob.endpoint = plan.endpoint.value_or(first_of("", "ALIBABA_CLOUD_OSS_ENDPOINT"));
+  ob.imm_endpoint = first_of("", "ALIBABA_CLOUD_IMM_ENDPOINT");
+  ob.imm_project = plan.imm_project.value_or(first_of("", "ALIBABA_CLOUD_IMM_PROJECT"));
+  ob.journal_path = default_base_dir() + "/state/oss-cleanup.json";
+  auto executor = omm::oss_backend::OssExecutor::create(
+      ob, [runtime] { return runtime->credentials(); }, runtime->http, *files);
+  if (!executor.ok()) return fail(executor.status());
+  (*executor)->drain_cleanup();
+  omm::core::Plan p = plan;
+  if (!p.wait_seconds && p.timeout_seconds) p.wait_seconds = p.timeout_seconds;
+  if (p.category == omm::core::Category::kAsync && !p.wait_seconds) p.wait_seconds = 600;
+  auto result = (*executor)->run(p, omm::local::RunContext{});
+  if (!result.ok()) return fail(omm::Status::error(result.status().id(),
+                                                   runtime->redactor->redact(result.status().message())));
+  result->erase("resource_uri");  // read through a server's resources; nothing serves it here
+  runtime->redactor->redact_json(*result);
+  print_json(*result);
+  return 0;
 }
 
 int process(const std::vector<std::string>& args) {
@@ -248,11 +302,8 @@ int process(const std::vector<std::string>& args) {
     print_json(omm::core::dry_run_result(*plan, bucket));
     return 0;
   }
-  if (!bucket.empty()) {
-    return fail(omm::Status::error("backend.unavailable",
-                                   "the oss backend cannot run " + plan->tool +
-                                       " in this build yet; --dry-run shows the plan"));
-  }
+  if (bucket.empty()) bucket = first_of("", "ALIBABA_CLOUD_OSS_BUCKET");
+  if (!bucket.empty()) return process_oss(*plan, bucket, dir, parsed->output_dir);
   // A person at a shell names files relative to where they are: the working directory is an
   // input directory too.
   // For the CLI the output directory defaults to the working directory.
@@ -287,8 +338,17 @@ int serve(const omm::cli::ServeArgs& a) {
   auto oss_runtime = std::make_shared<OssRuntime>();
   omm::oss::install_redacting_logging(oss_runtime->redactor);
   omm::mcp::ServerOptions options;
-  options.redact = [redactor = oss_runtime->redactor](nlohmann::json& message) {
+  // The one exemption (--reveal-signed-urls, DESIGN.md "Output delivery"): the presigned URL of
+  // an oss url-mode result stays whole in result.structuredContent.url of its tools/call answer
+  // — it carries the signature, the AccessKey id and the STS token by construction. Everything
+  // else is redacted as always: the text part (the same result serialized), url_redacted, other
+  // fields and messages, and every log line (the log sinks redact on their own).
+  options.redact = [redactor = oss_runtime->redactor,
+                    reveal = a.reveal_signed_urls](nlohmann::json& message) {
+    std::optional<std::string> url;
+    if (reveal) url = revealed_url(message);
     redactor->redact_json(message);
+    if (url) message["result"]["structuredContent"]["url"] = std::move(*url);
   };
   options.redact_text = [redactor = oss_runtime->redactor](std::string_view text) {
     return redactor->redact(text);
