@@ -173,6 +173,14 @@ struct OssRuntime {
   }
 };
 
+// The cleanup journal of the oss backend: $XDG_STATE_HOME/oss-media-mcp/, else
+// ~/.local/state/oss-media-mcp/ (one per user, whatever the working directory).
+std::string cleanup_journal_path() {
+  std::string base = env_lookup("XDG_STATE_HOME").value_or("");
+  if (base.empty()) base = env_lookup("HOME").value_or("/tmp") + "/.local/state";
+  return base + "/oss-media-mcp/oss-cleanup.json";
+}
+
 std::string first_of(const std::string& flag, const char* env_name, const std::string& fallback = "") {
   if (!flag.empty()) return flag;
   auto v = env_lookup(env_name);
@@ -198,7 +206,7 @@ omm::tools::ProductToolOptions product_options(const omm::cli::ServeArgs& a,
                                          : omm::oss::SignatureVersion::kV4;
   ob.reveal_signed_urls = a.reveal_signed_urls;
   ob.multipart_threshold = a.multipart_threshold;
-  ob.journal_path = default_base_dir() + "/state/oss-cleanup.json";
+  ob.journal_path = cleanup_journal_path();
   ob.credential_source_name = [runtime] {
     std::lock_guard<std::mutex> lock(runtime->mu);
     return runtime->source;
@@ -264,7 +272,7 @@ int process_oss(const omm::core::Plan& plan, const std::string& bucket, const st
   ob.endpoint = plan.endpoint.value_or(first_of("", "ALIBABA_CLOUD_OSS_ENDPOINT"));
   ob.imm_endpoint = first_of("", "ALIBABA_CLOUD_IMM_ENDPOINT");
   ob.imm_project = plan.imm_project.value_or(first_of("", "ALIBABA_CLOUD_IMM_PROJECT"));
-  ob.journal_path = default_base_dir() + "/state/oss-cleanup.json";
+  ob.journal_path = cleanup_journal_path();
   auto executor = omm::oss_backend::OssExecutor::create(
       ob, [runtime] { return runtime->credentials(); }, runtime->http, *files);
   if (!executor.ok()) return fail(executor.status());
