@@ -1,6 +1,7 @@
 // oss-media-mcp: command line entry point. The only place that picks concrete implementations.
 //
 //   oss-media-mcp [serve] [--transport stdio|http|sse] [--listen HOST:PORT] …
+//   oss-media-mcp process | emulate | doctor …
 //   oss-media-mcp --help | --version
 #include <signal.h>
 #include <spdlog/sinks/stdout_sinks.h>
@@ -50,6 +51,9 @@ as a Model Context Protocol server.
 
 Usage:
   oss-media-mcp [serve] [options]      run the MCP server (default: stdio)
+  oss-media-mcp doctor [options]       check the backend the serve options select: directories,
+                                       FFmpeg and engines (local); credential source, endpoints,
+                                       reachability and permissions (oss); exit 1 on a failed check
   oss-media-mcp process [options]      run one request from the command line (the skill's
                                        process.py flags; see 'oss-media-mcp process --help')
   oss-media-mcp emulate --root DIR     a local OSS + IMM endpoint run by the local engines
@@ -337,6 +341,30 @@ void setup_logging(const std::string& level) {
   spdlog::set_default_logger(logger);
 }
 
+// `oss-media-mcp doctor [serve options]`: the doctor tool of the backend those options select,
+// printed as JSON (exit 1 when a check fails).
+int doctor(const omm::cli::ServeArgs& a) {
+  setup_logging("warn");
+  auto runtime = std::make_shared<OssRuntime>();
+  omm::oss::install_redacting_logging(runtime->redactor);
+  auto local = local_options(a.root, a.output_dir, a.input_dirs, a.watermark_key);
+  auto options = product_options(a, local, runtime);
+  omm::Result<nlohmann::json> result = omm::Status::error("backend.unavailable", "no backend");
+  if (options.backend == "oss") {
+    auto executor = options.oss();
+    if (!executor.ok()) return fail(executor.status());
+    result = (*executor)->run_object_tool("doctor", nlohmann::json::object());
+  } else {
+    auto executor = options.local();
+    if (!executor.ok()) return fail(executor.status());
+    result = (*executor)->run_object_tool("doctor", nlohmann::json::object());
+  }
+  if (!result.ok()) return fail(result.status());
+  runtime->redactor->redact_json(*result);
+  print_json(*result);
+  return (*result)["data"].value("ok", false) ? 0 : 1;
+}
+
 int serve(const omm::cli::ServeArgs& a) {
   setup_logging(a.log_level);
   omm::mcp::ServerInfo info;
@@ -441,6 +469,14 @@ int main(int argc, char** argv) {
     return serve(*parsed);
   }
   if (command == "process") return process(args);
+  if (command == "doctor") {
+    auto parsed = omm::cli::parse_serve_args(args);
+    if (!parsed.ok()) {
+      std::fprintf(stderr, "oss-media-mcp doctor: %s\n", parsed.status().message().c_str());
+      return 2;
+    }
+    return doctor(*parsed);
+  }
   if (command == "emulate") return omm::emulate::run_emulate(args);
   std::fprintf(stderr, "oss-media-mcp: unknown command '%s'\nRun 'oss-media-mcp --help' for usage.\n",
                command.c_str());
