@@ -56,32 +56,6 @@ std::string iso8601_now_ns() {
   return fmt::format("{}.{:09}Z", buf, ns % 1000000000);
 }
 
-std::string xml_escape(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 std::string new_uuid() {
   thread_local std::mt19937_64 rng{std::random_device{}()};
   std::uint64_t a = rng();

@@ -24,6 +24,7 @@
 #include "core/plan.h"
 #include "core/raw_request.h"
 #include "core/status.h"
+#include "oss/oss_xml.h"
 #include "emulate/object_store.h"
 #include "emulate/request_auth.h"
 
@@ -52,6 +53,11 @@ struct Reply {
   oss::Params headers;
   std::string body;
   std::string content_type;
+  // GetObject / HeadObject: the body is bytes [file_offset, file_offset + file_length) of this
+  // file, streamed by the HTTP layer instead of `body` (never held in memory).
+  std::string file;
+  std::uint64_t file_offset = 0;
+  std::uint64_t file_length = 0;
 };
 
 // A task of x-oss-async-process or CreateDecodeBlindWatermarkTask, read by IMM GetTask.
@@ -123,7 +129,7 @@ class Emulator {
 // Helpers shared by the handler files.
 std::string iso8601_ms(std::int64_t unix_ms);  // "2020-06-22T11:42:32.000Z"
 std::string iso8601_now_ns();                  // "2021-12-24T03:01:49.480109219Z"
-std::string xml_escape(std::string_view text);
+using oss::xml_escape;                         // the OSS client's (oss/oss_xml.h)
 std::string new_uuid();                                                     // random v4, lower-case
 std::string param_value(const oss::Params& params, std::string_view name);  // "" if absent
 
