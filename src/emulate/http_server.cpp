@@ -2,13 +2,17 @@
 
 #include <arpa/inet.h>
 #include <dirent.h>
+#include <fcntl.h>
 #include <httplib.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <memory>
 #include <mutex>
 #include <random>
 #include <thread>
@@ -201,9 +205,32 @@ int serve_emulator(Emulator& emulator, const ListenConfig& listen, const FaultCo
     res.set_header("Server", "AliyunOSS");
     res.set_header("Date", oss::rfc1123(std::chrono::system_clock::now()));
     for (const auto& [k, v] : reply.headers) res.set_header(k, v);
-    if (!reply.body.empty() || !reply.content_type.empty()) {
-      res.set_content(reply.body,
-                      reply.content_type.empty() ? "application/octet-stream" : reply.content_type);
+    const std::string type =
+        reply.content_type.empty() ? "application/octet-stream" : reply.content_type;
+    if (!reply.file.empty() && reply.file_length > 0) {
+      int fd = ::open(reply.file.c_str(), O_RDONLY | O_CLOEXEC);
+      if (fd < 0) {
+        Reply e = emulator.oss_error(call, 500, "InternalError", "cannot read the object");
+        res.status = e.status;
+        res.set_content(e.body, e.content_type);
+        return;
+      }
+      // Read in 256 KiB slices as the socket takes them; the descriptor closes with the response.
+      auto file = std::shared_ptr<int>(new int(fd), [](int* f) {
+        ::close(*f);
+        delete f;
+      });
+      const std::uint64_t base = reply.file_offset;
+      res.set_content_provider(
+          static_cast<size_t>(reply.file_length), type,
+          [file, base](size_t offset, size_t length, httplib::DataSink& sink) {
+            std::vector<char> buf(std::min<size_t>(length, 256 * 1024));
+            ssize_t n = ::pread(*file, buf.data(), buf.size(), static_cast<off_t>(base + offset));
+            if (n <= 0) return false;  // the file shrank under us: abort the answer
+            return sink.write(buf.data(), static_cast<size_t>(n));
+          });
+    } else if (!reply.body.empty() || !reply.content_type.empty()) {
+      res.set_content(reply.body, type);
     }
   };
   svr.Get(".*", handler);

@@ -33,11 +33,14 @@ std::string unquote(std::string_view s) {
 Status io_error(const std::string& what) { return Status::error("emulate.io", what); }
 
 Result<std::string> read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in) return io_error("cannot read " + path);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  // One buffer of the file's size (a stringstream would grow by doubling, then copy).
+  std::string bytes(static_cast<std::size_t>(std::max<std::streamoff>(in.tellg(), 0)), '\0');
+  in.seekg(0);
+  in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  if (static_cast<std::size_t>(in.gcount()) != bytes.size()) return io_error("cannot read " + path);
+  return bytes;
 }
 
 Status write_file(const std::string& path, std::string_view body) {

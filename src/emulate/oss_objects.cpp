@@ -270,17 +270,20 @@ Reply Emulator::get_object(const Call& call, bool head) {
     e.headers.emplace_back("Content-Range", fmt::format("bytes */{}", meta->size));
     return e;
   }
-  auto bytes = store_.read(call.req.bucket, call.req.key);
-  if (!bytes.ok()) return oss_error(call, bytes.status());
+  // The body is streamed from the file by the HTTP layer (a 1 GiB object is not read into
+  // memory); HEAD sends the same headers, Content-Length included, and no body.
+  auto path = store_.object_path(call.req.bucket, call.req.key);
+  if (!path.ok()) return oss_error(call, path.status());
+  r.file = *path;
+  r.file_length = meta->size;
   if (range) {
     r.status = 206;
     r.headers.emplace_back("Content-Range",
                            fmt::format("bytes {}-{}/{}", range->first, range->second, meta->size));
-    r.body = bytes->substr(range->first, range->second - range->first + 1);
-  } else {
-    r.body = std::move(*bytes);
+    r.file_offset = range->first;
+    r.file_length = range->second - range->first + 1;
   }
-  (void)head;  // HEAD: the HTTP layer sends the headers (Content-Length of the body) only
+  (void)head;
   return r;
 }
 
