@@ -1,40 +1,27 @@
 // The local backend end to end through the official SDK client: tiny media made here with
 // ffmpeg, every output checked with independent tools (vipsheader, ffprobe), not with the
-// server's own report.
+// server's own report. OMM_E2E_BACKEND=oss runs it on the oss backend against `emulate`
+// (lib/local_media.mjs): the objects are the same files.
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
-import os from "node:os";
+import { existsSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
+import * as lib from "./lib/local_media.mjs";
+import { probe, sh, vipsheader } from "./lib/local_media.mjs";
 
-import { BIN, assertBinary } from "./lib/server.mjs";
+const s = lib.scratch("omm-local-");
+const { work, root, outputs, inputs } = s;
 
-const work = mkdtempSync(path.join(os.tmpdir(), "omm-local-"));
-const root = path.join(work, "media");
-const outputs = path.join(work, "outputs");
-const inputs = path.join(work, "inputs");
-
-const sh = (cmd, args) => execFileSync(cmd, args, { encoding: "utf8" }).trim();
-const vipsheader = (file, field) => sh("vipsheader", ["-f", field, file]);
-const probe = (file) => JSON.parse(sh("ffprobe", ["-v", "error", "-print_format", "json", "-show_format", "-show_streams", file]));
-
-describe("local backend through the SDK client", () => {
+describe(`${lib.BACKEND} backend through the SDK client`, () => {
   let client;
   before(async () => {
-    assertBinary();
     mkdirSync(inputs, { recursive: true });
     sh("ffmpeg", ["-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x240", "-frames:v", "1", path.join(inputs, "photo.png")]);
     sh("ffmpeg", ["-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=160x120:rate=10:duration=1",
                   "-f", "lavfi", "-i", "sine=frequency=440:duration=1", "-shortest", "-c:v", "libx264", "-c:a", "aac",
                   path.join(inputs, "clip.mp4")]);
-    client = new Client({ name: "oss-media-mcp-e2e", version: "0.0.1" });
-    await client.connect(new StdioClientTransport({
-      command: BIN, args: ["serve", "--root", root, "--output-dir", outputs, "--input-dir", inputs],
-      stderr: "pipe", env: { PATH: process.env.PATH } }));
+    client = await lib.startServer(s);
     for (const [file, key] of [["photo.png", "in/photo.png"], ["clip.mp4", "in/clip.mp4"]]) {
       const r = await client.callTool({ name: "object_upload", arguments: { uri: path.join(inputs, file), target_key: key } });
       assert.ok(!r.isError, JSON.stringify(r.content));
@@ -49,7 +36,7 @@ describe("local backend through the SDK client", () => {
     const r = await client.callTool({ name, arguments: args }, undefined, { timeout: 120000 });
     assert.ok(!r.isError, JSON.stringify(r.content));
     assert.equal(r.structuredContent.success, true);
-    assert.equal(r.structuredContent.backend, "local");
+    assert.equal(r.structuredContent.backend, lib.BACKEND);
     return r.structuredContent;
   };
 
@@ -104,7 +91,8 @@ describe("local backend through the SDK client", () => {
     const missing = await client.callTool({ name: "image_process", arguments: { source: { key: "in/nope.png" }, operations: [{ op: "resize", w: 10 }],
                                                                              output: { mode: "save", target_key: "out/x.png" } } });
     assert.equal(missing.isError, true);
-    assert.match(missing.content[0].text, /^\[local\.NoSuchKey\]/);
+    // the backend names the error's origin: the oss backend relays OSS's own NoSuchKey
+    assert.match(missing.content[0].text, lib.OSS ? /^\[oss\.NoSuchKey\]/ : /^\[local\.NoSuchKey\]/);
     const escape = await client.callTool({ name: "image_process", arguments: { source: { key: "in/photo.png" }, operations: [{ op: "resize", w: 10 }],
                                                                             output: { mode: "download", path: "../x.png" } } });
     assert.match(escape.content[0].text, /^\[invalid_argument\.image_process\.output\.path\]/);

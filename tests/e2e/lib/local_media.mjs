@@ -1,9 +1,15 @@
-// Shared by the local-backend tool tests (local_image_tools.test.mjs, local_media_tools.test.mjs):
+// Shared by the local-backend tool tests (local_backend, local_image_tools, local_media_tools):
 // a scratch root/outputs/inputs layout, a stdio server on it through the official SDK client,
 // call helpers, and independent checks — vipsheader, ffprobe and pixels decoded by ffmpeg —
 // so that no assertion rests on the server's own report.
+//
+// OMM_E2E_BACKEND=oss runs the same tests on the oss backend: startServer() then starts
+// `oss-media-mcp emulate` (127.0.0.1, port 0, its own random credentials) with the scratch `work`
+// directory as its root, so bucket "media" is exactly `s.root` and object `k` is the file `s.at(k)`;
+// the server talks to it with `--backend oss` and imm_setup attaches the bucket to a project.
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -11,7 +17,13 @@ import path from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 
-import { BIN, assertBinary } from "./server.mjs";
+import { BIN, assertBinary, collect, stopProcess } from "./server.mjs";
+
+// The backend under test: "local" (default) or "oss" (against the emulator).
+export const BACKEND = process.env.OMM_E2E_BACKEND === "oss" ? "oss" : "local";
+export const OSS = BACKEND === "oss";
+export const BUCKET = "media";
+export const IMM_PROJECT = "e2e-project";
 
 // The OpenCV fixture maker built next to the server (tests/engine/vision_fixtures.cpp).
 export const FIXTURES = process.env.OMM_VISION_FIXTURES
@@ -88,15 +100,90 @@ export function scratch(prefix) {
   return { ...dirs, at: (key) => path.join(dirs.root, key), inp: (name) => path.join(dirs.inputs, name) };
 }
 
-// A connected SDK client to `serve` on the scratch layout, with these extra arguments.
+// Emulators still running: killed (SIGKILL) if the test process exits without closing them.
+const emulators = new Set();
+process.on("exit", () => {
+  for (const p of emulators) p.kill("SIGKILL");
+});
+
+// `emulate` on s.work (bucket folders: s.root is bucket "media"), bound 127.0.0.1:0, with fresh
+// credentials. Resolves with { proc, base, ak, sk, stderr }.
+function startEmulator(s, extra) {
+  const ak = `e2e-ak-${randomBytes(6).toString("hex")}`;
+  const sk = randomBytes(18).toString("base64url");
+  mkdirSync(s.root, { recursive: true }); // AttachOSSBucket needs the bucket to exist
+  const proc = spawn(BIN, ["emulate", "--root", s.work, "--listen", "127.0.0.1:0", "--access-key-id", ak,
+                           "--access-key-secret", sk, ...extra],
+                     { stdio: ["ignore", "pipe", "pipe"], env: { PATH: process.env.PATH, ALIBABA_CLOUD_ECS_METADATA_DISABLED: "true",
+                                                                 ...(process.env.OMM_ENGINE_DIR ? { OMM_ENGINE_DIR: process.env.OMM_ENGINE_DIR } : {}) } });
+  emulators.add(proc);
+  proc.once("exit", () => emulators.delete(proc));
+  const stderr = collect(proc.stderr);
+  return new Promise((resolve, reject) => {
+    let out = "";
+    const timer = setTimeout(() => reject(new Error(`emulator did not start: ${stderr.text}`)), 15000);
+    proc.stdout.setEncoding("utf8");
+    proc.stdout.on("data", (d) => {
+      out += d;
+      const m = /^listening (http:\/\/127\.0\.0\.1:\d+)\n/m.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ proc, base: m[1], ak, sk, stderr });
+      }
+    });
+    proc.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`emulator exited ${code}: ${stderr.text}`));
+    });
+  });
+}
+
+// A connected SDK client to `serve` on the scratch layout, with these extra arguments. In oss
+// mode `--watermark-key` goes to the emulator too (it runs the engines that embed and extract);
+// client.emulator is then the emulator, stopped by client.close().
 export async function startServer(s, extra = []) {
   assertBinary();
   const client = new Client({ name: "oss-media-mcp-e2e-tools", version: "0.0.1" });
   const env = { PATH: process.env.PATH };
   if (process.env.OMM_ENGINE_DIR) env.OMM_ENGINE_DIR = process.env.OMM_ENGINE_DIR;
-  await client.connect(new StdioClientTransport({
-    command: BIN, args: ["serve", "--root", s.root, "--output-dir", s.outputs, "--input-dir", s.inputs, ...extra],
-    stderr: "pipe", env }));
+  if (!OSS) {
+    await client.connect(new StdioClientTransport({
+      command: BIN, args: ["serve", "--root", s.root, "--output-dir", s.outputs, "--input-dir", s.inputs, ...extra],
+      stderr: "pipe", env }));
+    return client;
+  }
+  const wk = extra.indexOf("--watermark-key");
+  const emu = await startEmulator(s, wk >= 0 ? extra.slice(wk, wk + 2) : []);
+  const home = path.join(s.work, ".home");
+  mkdirSync(home, { recursive: true });
+  Object.assign(env, { ALIBABA_CLOUD_ACCESS_KEY_ID: emu.ak, ALIBABA_CLOUD_ACCESS_KEY_SECRET: emu.sk,
+                       ALIBABA_CLOUD_ECS_METADATA_DISABLED: "true", HOME: home });
+  const close = client.close.bind(client);
+  client.emulator = emu;
+  client.close = async () => {
+    try {
+      await close();
+    } finally {
+      await stopProcess(emu.proc);
+    }
+  };
+  const transport = new StdioClientTransport({
+    command: BIN,
+    args: ["serve", "--backend", "oss", "--bucket", BUCKET, "--endpoint", emu.base, "--imm-endpoint", emu.base,
+           "--imm-project", IMM_PROJECT, "--output-dir", s.outputs, "--input-dir", s.inputs, ...extra],
+    stderr: "pipe", env });
+  client.serverStderr = collect(transport.stderr); // drained: a full pipe would stall the server
+  try {
+    await client.connect(transport);
+    const setup = await client.callTool({ name: "imm_setup", arguments: { project: IMM_PROJECT } });
+    assert.ok(!setup.isError, `imm_setup: ${JSON.stringify(setup.content)}`);
+    assert.equal(setup.structuredContent.data.project, IMM_PROJECT);
+    assert.equal(setup.structuredContent.data.bucket, BUCKET);
+  } catch (e) {
+    await client.close();
+    throw new Error(`${e.message}\nserver stderr:\n${client.serverStderr.text.slice(-4000)}\n` +
+                    `emulator stderr:\n${emu.stderr.text.slice(-4000)}`);
+  }
   return client;
 }
 
@@ -123,7 +210,7 @@ export async function call(client, name, args) {
     s = j.result && typeof j.result === "object" ? { ...j, ...j.result, status: j.status } : j;
   }
   assert.equal(s.success, true, JSON.stringify(s));
-  assert.equal(s.backend, "local");
+  assert.equal(s.backend, BACKEND);
   if (s.status !== undefined) assert.equal(s.status, "succeeded", JSON.stringify(s));
   return s;
 }
