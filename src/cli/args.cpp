@@ -152,6 +152,12 @@ Result<ServeArgs> parse_serve_args(const std::vector<std::string>& args) {
       if (!need_value() || !parse_byte_count(value, &a.max_fetch_bytes)) {
         return flag_error(flag, "must be 1..1099511627776 bytes, got '" + value + "'");
       }
+    } else if (flag == "--multipart-threshold") {
+      // OSS refuses parts below 100 KB (the last one excepted).
+      if (!need_value() || !parse_byte_count(value, &a.multipart_threshold) ||
+          a.multipart_threshold < 102400) {
+        return flag_error(flag, "must be 102400..1099511627776 bytes, got '" + value + "'");
+      }
     } else if (flag == "--max-duration") {
       if (!need_value() || !parse_size(value, 0, 100000000, &a.max_duration)) {
         return flag_error(flag, "must be 0..100000000 seconds (0: no limit), got '" + value + "'");

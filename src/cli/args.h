@@ -39,6 +39,7 @@ struct ServeArgs {
   std::string imm_project;   // --imm-project
   std::string oss_signature = "v4";  // --oss-signature v4|v1
   bool reveal_signed_urls = false;   // --reveal-signed-urls
+  std::uint64_t multipart_threshold = 0;  // --multipart-threshold BYTES (0: the client's 64 MiB)
 };
 
 // --max-fetch-bytes: 1..1099511627776 (1 TiB).
