@@ -270,6 +270,9 @@ class OssClient {
   OssClient(OssClientOptions options, OssEndpoint endpoint, CredentialSource credentials,
             HttpClient& http, const Clock& clock);
   std::string bucket_or_default(std::string_view bucket) const;
+  // After a failed InitiateMultipartUpload: aborts the uploads of exactly `key` begun since
+  // `since` (server clock), which a lost answer may have created.
+  void abort_orphan_uploads(std::string_view key, SignTime since, const std::string& bucket);
   Result<PutResult> put_multipart(std::string_view key, const std::string& path, uint64_t size,
                                   const PutOptions& options, const std::string& bucket);
 

@@ -25,7 +25,9 @@ Result<SaveAsResult> OssClient::process_save(std::string_view key, std::string_v
   r.query = {{"x-oss-process", ""}};
   r.headers = {{"Content-Type", "application/x-www-form-urlencoded"}};
   r.body = "x-oss-process=" + std::string(process_string);
-  r.idempotent = false;
+  // Retried like a PUT: the saved object is fully determined by the source, the process string
+  // and the target, so running it twice leaves the same object (GO2 retries it too).
+  r.idempotent = true;
   auto resp = execute(r);
   if (!resp) return resp.status();
   SaveAsResult out;

@@ -13,6 +13,7 @@
 #include "oss/crc64.h"
 #include "oss/oss_client.h"
 #include "oss/oss_xml.h"
+#include "oss/sign_time.h"
 
 namespace omm::oss {
 namespace {
@@ -124,8 +125,12 @@ Result<PutResult> OssClient::put_multipart(std::string_view key, const std::stri
     part_size = (size + kMaxParts - 1) / kMaxParts;
   const int parts = static_cast<int>((size + part_size - 1) / part_size);
 
+  const SignTime started = skew_.now();
   auto upload_id = initiate_multipart(key, options, bucket);
-  if (!upload_id) return upload_id.status();
+  if (!upload_id) {
+    if (upload_id.status().id() != "cancelled") abort_orphan_uploads(key, started, bucket);
+    return upload_id.status();
+  }
   spdlog::debug("oss: multipart upload of {} to {}/{}: {} parts of {} bytes", path, bucket,
                 std::string(key), parts, part_size);
 
@@ -171,6 +176,31 @@ Result<PutResult> OssClient::put_multipart(std::string_view key, const std::stri
   if (!done) return abort_with(done.status());
   done->size = size;
   return done;
+}
+
+// InitiateMultipartUpload is not retried (a second one would start a second upload), and an
+// answer lost after the server acted leaves an upload nobody knows the id of. One listing finds
+// it: uploads of exactly this key initiated since the call began (5 s of margin for clocks the
+// skew correction leaves alone) are aborted. Another writer's upload of the same key begun in
+// that window would go too — two writers racing for one key lose one write anyway.
+void OssClient::abort_orphan_uploads(std::string_view key, SignTime since,
+                                     const std::string& bucket) {
+  const std::string from = iso8601_extended(since - std::chrono::seconds(5)).substr(0, 19);
+  auto listed = list_multipart_uploads(key, {}, {}, bucket);
+  if (!listed) {
+    spdlog::warn("oss: cannot list the multipart uploads of {}/{} after a failed initiate: {}",
+                 bucket, std::string(key), listed.status().to_string());
+    return;
+  }
+  for (const auto& u : listed->uploads) {
+    if (u.key != key || u.initiated.substr(0, 19) < from) continue;
+    spdlog::debug("oss: aborting the orphan multipart upload {} of {}/{}", u.upload_id, bucket,
+                  u.key);
+    if (Status s = abort_multipart(key, u.upload_id, bucket); !s) {
+      spdlog::warn("oss: aborting the orphan multipart upload of {}/{} failed: {}", bucket,
+                   std::string(key), s.to_string());
+    }
+  }
 }
 
 Result<std::string> OssClient::initiate_multipart(std::string_view key, const PutOptions& options,

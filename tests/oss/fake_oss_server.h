@@ -46,6 +46,7 @@ class FakeOssServer {
   // Faults: each counter is consumed by the requests it hits.
   std::atomic<int> fail_5xx{0};            // answer 500 InternalError
   std::atomic<int> drop{0};                // send 200 headers, then cut the connection
+  std::atomic<int> drop_initiate_answer{0};  // InitiateMultipartUpload: create, then cut
   std::atomic<int> wrong_crc{0};           // a wrong x-oss-hash-crc64ecma on a success
   std::atomic<int> fail_part{0};           // UploadPart of this part number always answers 500
   std::atomic<long long> skew_seconds{0};  // the server clock runs this far ahead
@@ -117,6 +118,8 @@ class FakeOssServer {
   struct Upload {
     std::string bucket, key;
     std::map<int, std::string> parts;
+    std::string initiated =
+        iso8601_extended(std::chrono::system_clock::now()).substr(0, 19) + ".000Z";
   };
 
   SignTime server_now() const {
@@ -420,7 +423,7 @@ class FakeOssServer {
     for (const auto& [id, u] : uploads_) {
       if (u.bucket != bucket || u.key.rfind(req.get_param_value("prefix"), 0) != 0) continue;
       body += "<Upload><Key>" + xml_escape(u.key) + "</Key><UploadId>" + id +
-              "</UploadId><Initiated>2026-01-01T00:00:00.000Z</Initiated></Upload>";
+              "</UploadId><Initiated>" + u.initiated + "</Initiated></Upload>";
     }
     body += "</ListMultipartUploadsResult>";
     stamp(res);
@@ -484,6 +487,11 @@ class FakeOssServer {
       const std::string id = "upload-" + std::to_string(++next_upload_);
       uploads_[id] = Upload{bucket, key, {}};
       stamp(res);
+      if (drop_initiate_answer > 0 && drop_initiate_answer-- > 0) {  // acted, then cut
+        res.set_content_provider(1000, "application/xml",
+                                 [](size_t, size_t, httplib::DataSink&) { return false; });
+        return;
+      }
       res.set_content("<InitiateMultipartUploadResult><Bucket>" + bucket + "</Bucket><Key>" +
                           xml_escape(key) + "</Key><UploadId>" + id +
                           "</UploadId></InitiateMultipartUploadResult>",

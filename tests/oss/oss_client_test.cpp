@@ -145,19 +145,31 @@ TEST_CASE("oss client: 5xx and dropped connections are retried, then the last er
   CHECK(rig.server.requests == 2);
 }
 
-TEST_CASE("oss client: a POST is retried only when nothing reached the server") {
+TEST_CASE("oss client: a POST that starts something is retried only when nothing reached the server") {
   Rig rig;
   rig.server.put_object("bkt", "in.jpg", "JPEGDATA");
   rig.server.fail_5xx = 1;
-  auto r = rig.client->process_save("in.jpg", "image/resize,w_100|sys/saveas,o_b3V0LmpwZw");
-  CHECK(r.status().id() == "oss.InternalError");
+  auto a = rig.client->async_process("in.jpg", "video/convert,f_mp4|sys/saveas,o_b3V0Lm1wNA");
+  CHECK(a.status().id() == "oss.InternalError");
   CHECK(rig.server.requests == 1);
 
   rig.server.requests = 0;
   rig.server.drop = 1;
-  r = rig.client->process_save("in.jpg", "image/resize,w_100|sys/saveas,o_b3V0LmpwZw");
-  CHECK(r.status().id() == "oss.network");
+  a = rig.client->async_process("in.jpg", "video/convert,f_mp4|sys/saveas,o_b3V0Lm1wNA");
+  CHECK(a.status().id() == "oss.network");
   CHECK(rig.server.requests == 1);  // the server may have acted: not sent again
+
+  // saveas is retried like a PUT (the same request writes the same object).
+  rig.server.requests = 0;
+  rig.server.fail_5xx = 1;
+  auto r = rig.client->process_save("in.jpg", "image/resize,w_100|sys/saveas,o_b3V0LmpwZw");
+  REQUIRE_MESSAGE(r.ok(), r.status().to_string());
+  CHECK(rig.server.requests == 2);
+  rig.server.requests = 0;
+  rig.server.drop = 1;
+  r = rig.client->process_save("in.jpg", "image/resize,w_100|sys/saveas,o_b3V0LmpwZw");
+  REQUIRE_MESSAGE(r.ok(), r.status().to_string());
+  CHECK(rig.server.requests == 2);
 
   rig.server.requests = 0;
   rig.faults.sends = 0;

@@ -73,6 +73,23 @@ TEST_CASE("oss transfer: a failing part aborts the upload and returns the part's
   CHECK(rig.server.aborts == 2);
 }
 
+TEST_CASE("oss transfer: an initiate whose answer is lost leaves no upload behind") {
+  Rig rig;
+  ScratchDir dir("oss-mp-orphan");
+  write_file(dir.file("big.bin"), pattern(300 * 1024, 3));
+  auto other = rig.client->initiate_multipart("v/other.bin");  // another key: left alone
+  REQUIRE(other.ok());
+  rig.server.drop_initiate_answer = 1;  // the upload is created, then the answer is cut
+  auto put = rig.client->put_object("v/big.bin", dir.file("big.bin"));
+  CHECK(put.status().id() == "oss.network");
+  CHECK(rig.server.count("POST /bkt/v/big.bin?uploads") == 1);  // not sent again
+  CHECK(rig.server.aborts == 1);
+  auto listed = rig.client->list_multipart_uploads("v/");
+  REQUIRE(listed.ok());
+  REQUIRE(listed->uploads.size() == 1);
+  CHECK(listed->uploads[0].upload_id == *other);
+}
+
 TEST_CASE("oss transfer: multipart steps by hand, ListMultipartUploads, Abort") {
   Rig rig;
   ScratchDir dir("oss-mp-steps");
