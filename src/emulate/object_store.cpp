@@ -130,10 +130,28 @@ Result<ObjectMeta> ObjectStore::meta_of(const std::string& path, std::string key
       return m;
     }
   }
-  auto bytes = read_file(path);
-  if (!bytes.ok()) return bytes.status();
-  m.etag = quoted_etag(*bytes);
-  m.crc64 = oss::crc64_ecma(*bytes);
+  // MD5 and CRC-64 in 1 MiB slices: a large object is never held in memory.
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return io_error("cannot read " + path);
+  oss::Md5Stream md5;
+  std::uint64_t crc = 0;
+  std::uint64_t total = 0;
+  std::string slice(1 << 20, '\0');
+  while (in) {
+    in.read(slice.data(), static_cast<std::streamsize>(slice.size()));
+    const auto got = static_cast<std::size_t>(in.gcount());
+    if (got == 0) break;
+    md5.update(std::string_view(slice.data(), got));
+    crc = oss::crc64_ecma_update(crc, slice.data(), got);
+    total += got;
+  }
+  if (in.bad()) return io_error("cannot read " + path);
+  m.etag = fmt::format("\"{}\"", upper(oss::hex_lower(md5.digest())));
+  m.crc64 = crc;
+  if (total != m.size) {  // replaced while being read: describe what was read, cache nothing
+    m.size = total;
+    return m;
+  }
   std::lock_guard<std::mutex> lock(cache_->mu);
   cache_->entries[path] = Cached{m.size, ns, m.etag, m.crc64};
   return m;

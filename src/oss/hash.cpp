@@ -34,6 +34,30 @@ std::string sha256(std::string_view data) { return digest(EVP_sha256(), data); }
 std::string sha256_hex(std::string_view data) { return hex_lower(sha256(data)); }
 std::string md5(std::string_view data) { return digest(EVP_md5(), data); }
 
+Md5Stream::Md5Stream() : ctx_(EVP_MD_CTX_new()) {
+  if (ctx_ == nullptr || EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(ctx_), EVP_md5(), nullptr) != 1) {
+    EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(ctx_));
+    throw std::runtime_error("EVP_DigestInit_ex failed");  // only on allocation failure
+  }
+}
+
+Md5Stream::~Md5Stream() { EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(ctx_)); }
+
+void Md5Stream::update(std::string_view data) {
+  if (EVP_DigestUpdate(static_cast<EVP_MD_CTX*>(ctx_), data.data(), data.size()) != 1) {
+    throw std::runtime_error("EVP_DigestUpdate failed");
+  }
+}
+
+std::string Md5Stream::digest() {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (EVP_DigestFinal_ex(static_cast<EVP_MD_CTX*>(ctx_), out, &len) != 1) {
+    throw std::runtime_error("EVP_DigestFinal_ex failed");
+  }
+  return std::string(reinterpret_cast<const char*>(out), len);
+}
+
 std::string hmac_sha256(std::string_view key, std::string_view data) {
   return hmac(EVP_sha256(), key, data);
 }

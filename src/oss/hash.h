@@ -12,6 +12,21 @@ std::string sha256(std::string_view data);      // 32 raw bytes
 std::string sha256_hex(std::string_view data);  // 64 lowercase hex characters
 std::string md5(std::string_view data);         // 16 raw bytes
 
+// MD5 of data given in pieces (a file read in slices): update() any number of times, then
+// digest() once (16 raw bytes, as md5() of the concatenation).
+class Md5Stream {
+ public:
+  Md5Stream();
+  ~Md5Stream();
+  Md5Stream(const Md5Stream&) = delete;
+  Md5Stream& operator=(const Md5Stream&) = delete;
+  void update(std::string_view data);
+  std::string digest();
+
+ private:
+  void* ctx_;  // EVP_MD_CTX
+};
+
 // HMAC with the given raw key; 32 (SHA-256) or 20 (SHA-1) raw bytes.
 std::string hmac_sha256(std::string_view key, std::string_view data);
 std::string hmac_sha1(std::string_view key, std::string_view data);

@@ -12,6 +12,15 @@ TEST_CASE("hash: SHA-256 and MD5 known answers") {
   CHECK(sha256("abc").size() == 32);
   CHECK(hex_lower(md5("")) == "d41d8cd98f00b204e9800998ecf8427e");
   CHECK(hex_lower(md5("abc")) == "900150983cd24fb0d6963f7d28e17f72");
+  {
+    Md5Stream m;
+    m.update("a");
+    m.update("");
+    m.update("bc");
+    CHECK(hex_lower(m.digest()) == "900150983cd24fb0d6963f7d28e17f72");
+    Md5Stream empty;
+    CHECK(hex_lower(empty.digest()) == "d41d8cd98f00b204e9800998ecf8427e");
+  }
 }
 
 TEST_CASE("hash: HMAC-SHA256 (RFC 4231) and HMAC-SHA1 (RFC 2202) case 2") {
