@@ -380,6 +380,26 @@ Result<json> OssExecutor::follow(const OssJobRef& ref, std::chrono::milliseconds
           result["generated_keys"] = keys;
         }
       }
+      if (plan != nullptr && !plan->output.path.empty() && ref.tool == "video_frames" &&
+          result.contains("generated_keys")) {
+        // output.path names a directory that receives every frame (as on the local backend).
+        auto dir = files_->resolve_download_path(plan->tool, plan->output.path);
+        if (!dir.ok()) return dir.status();
+        std::vector<std::string> written;
+        for (const auto& k : result["generated_keys"]) {
+          const std::string key = k.get<std::string>();
+          const std::string file = (fs::path(*dir) / fs::path(key).filename()).string();
+          std::error_code ec;
+          fs::create_directories(*dir, ec);
+          auto got = client_->get_object_to_file(key, file, {}, ref.bucket);
+          if (!got.ok()) {
+            for (const auto& w : written) fs::remove(w, ec);
+            return got.status();
+          }
+          written.push_back(file);
+        }
+        result["path"] = *dir;
+      }
       if (plan != nullptr && !plan->output.path.empty() && ref.tool != "video_frames" &&
           ref.tool != "hls_playlist") {
         auto path = files_->resolve_download_path(plan->tool, plan->output.path);
