@@ -10,7 +10,7 @@
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
@@ -213,6 +213,25 @@ export async function call(client, name, args) {
   assert.equal(s.backend, BACKEND);
   if (s.status !== undefined) assert.equal(s.status, "succeeded", JSON.stringify(s));
   return s;
+}
+
+// An oss-backend url-mode result: no `url` (no --reveal-signed-urls), a `url_redacted` on the
+// emulator without signature or credential, and a `resource_uri` whose contents are written to
+// `file`. Returns `file`.
+export async function urlResult(client, r, file) {
+  assert.equal(r.mode, "url");
+  assert.equal(r.url, undefined, "the signed URL is not returned");
+  assert.ok(r.url_redacted.startsWith(`${client.emulator.base}/${BUCKET}/`), r.url_redacted);
+  assert.match(r.url_redacted, /[?&]x-oss-signature=<redacted>(&|$)/);
+  assert.match(r.url_redacted, /[?&]x-oss-credential=<redacted>(&|$)/);
+  const text = JSON.stringify(r);
+  assert.ok(!text.includes(client.emulator.ak) && !text.includes(client.emulator.sk), "no credential in the result");
+  assert.match(r.resource_uri, /^oss-media:\/\/result\/[0-9a-f]+$/);
+  const read = await client.readResource({ uri: r.resource_uri });
+  assert.equal(read.contents.length, 1);
+  const c = read.contents[0];
+  writeFileSync(file, c.blob !== undefined ? Buffer.from(c.blob, "base64") : c.text);
+  return file;
 }
 
 // Async tools wait up to 120 s for their job.
