@@ -204,6 +204,9 @@ test("the whole battery: no planted value or signing parameter in any message or
     x.messages.forEach((m, i) => assertClean(JSON.stringify(m), `${name} message ${i}`));
     assert.match(x.stderr.text, /debug/, `${name}: the debug log was captured`);
     assertClean(x.stderr.text, `${name} stderr`);
+    console.log(`${name}: ${x.messages.length} messages, ${x.stderr.text.split("\n").length} log lines, ` +
+                `${(x.stderr.text.match(/<redacted>/g) ?? []).length} + ` +
+                `${(JSON.stringify(x.messages).match(/<redacted>/g) ?? []).length} redactions (log + messages)`);
   }
   // The wrong secret's value is not in anything either.
   for (const { srv: x } of servers) {
