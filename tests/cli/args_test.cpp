@@ -59,6 +59,20 @@ TEST_CASE("listen addresses") {
   CHECK(host == "127.0.0.1");
 }
 
+TEST_CASE("serve --multipart-threshold: 102400 bytes and up") {
+  CHECK(parse_serve_args({})->multipart_threshold == 0);  // 0: the client's 64 MiB
+  auto a = parse_serve_args({"--multipart-threshold", "1048576"});
+  REQUIRE(a.ok());
+  CHECK(a->multipart_threshold == 1048576);
+  CHECK(parse_serve_args({"--multipart-threshold", "102400"})->multipart_threshold == 102400);
+  for (const char* bad : {"102399", "0", "1MiB", ""}) {
+    CAPTURE(bad);
+    auto r = parse_serve_args({"--multipart-threshold", bad});
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().id() == "invalid_argument.cli.multipart-threshold");
+  }
+}
+
 TEST_CASE("http(s) source flags on serve and process") {
   auto a = parse_serve_args({"--max-fetch-bytes", "1048576", "--allow-private-uri"});
   REQUIRE(a.ok());
