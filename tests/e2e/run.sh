@@ -2,10 +2,13 @@
 # Runs every end-to-end test against the built server:
 #   1. installs the pinned npm dependencies (npm ci) when they are missing or differ from the lock;
 #   2. runs tests/e2e/*.test.mjs with Node's test runner (Node 22 from node_modules), one file
-#      at a time (several tests measure latency);
+#      at a time (several tests measure latency); then runs the local-backend battery
+#      (local_backend, local_image_tools, local_media_tools — those of them selected) a second
+#      time with OMM_E2E_BACKEND=oss: the oss backend against `oss-media-mcp emulate`;
 #   3. runs conformance.sh (the official conformance suite over Streamable HTTP).
-# The last line is "N passed, N failed": node's own pass/fail counts (cancelled tests count as
-# failed) plus one per active conformance scenario. Exits non-zero on any failure.
+# The last line is "N passed, N failed": node's own pass/fail counts of both node runs
+# (cancelled tests count as failed) plus one per active conformance scenario. Exits non-zero on
+# any failure.
 #
 #   tests/e2e/run.sh                 # uses build/src/oss-media-mcp
 #   OMM_BIN=/path/to/bin tests/e2e/run.sh
@@ -56,27 +59,55 @@ else
   FILES=(*.test.mjs)
   RUN_CONFORMANCE=1
 fi
-TAP="$RESULTS/node-tests.tap"
-rm -f "$TAP"
-"$NODE22" --test --test-concurrency=1 --test-timeout=180000 \
-  --test-reporter=spec --test-reporter-destination=stdout \
-  --test-reporter=tap --test-reporter-destination="$TAP" \
-  "${FILES[@]}"
-NODE_RC=$?
+# One node --test run of the given files, its TAP in $1; adds its counts to PASSED/FAILED/SKIPPED
+# and its exit status to NODE_RC.
+PASSED=0
+FAILED=0
+SKIPPED=0
+NODE_RC=0
+run_node() {
+  local tap="$1" label="$2"
+  shift 2
+  rm -f "$tap"
+  "$NODE22" --test --test-concurrency=1 --test-timeout=180000 \
+    --test-reporter=spec --test-reporter-destination=stdout \
+    --test-reporter=tap --test-reporter-destination="$tap" \
+    "$@"
+  local rc=$?
+  count() { sed -n "s/^# $1 \([0-9][0-9]*\)\$/\1/p" "$tap" 2>/dev/null | tail -n1; }
+  local passed failed cancelled skipped
+  passed="$(count pass)"
+  failed="$(count fail)"
+  cancelled="$(count cancelled)"
+  skipped="$(count skipped)"
+  passed=${passed:-0}
+  failed=$(( ${failed:-0} + ${cancelled:-0} ))
+  skipped=${skipped:-0}
+  if [[ $rc -ne 0 && $failed -eq 0 ]]; then
+    echo "e2e: node --test ($label) exited $rc without a failing test; counting it as one failure"
+    failed=1
+  fi
+  echo "e2e: node tests ($label): $passed passed, $failed failed, $skipped skipped"
+  PASSED=$(( PASSED + passed ))
+  FAILED=$(( FAILED + failed ))
+  SKIPPED=$(( SKIPPED + skipped ))
+  [[ $rc -ne 0 ]] && NODE_RC=$rc
+  return 0
+}
 
-count() { sed -n "s/^# $1 \([0-9][0-9]*\)\$/\1/p" "$TAP" 2>/dev/null | tail -n1; }
-PASSED="$(count pass)"
-FAILED="$(count fail)"
-CANCELLED="$(count cancelled)"
-SKIPPED="$(count skipped)"
-PASSED=${PASSED:-0}
-FAILED=$(( ${FAILED:-0} + ${CANCELLED:-0} ))
-SKIPPED=${SKIPPED:-0}
-if [[ $NODE_RC -ne 0 && $FAILED -eq 0 ]]; then
-  echo "e2e: node --test exited $NODE_RC without a failing test; counting it as one failure"
-  FAILED=1
+OMM_E2E_BACKEND=local run_node "$RESULTS/node-tests.tap" "default backend" "${FILES[@]}"
+
+# The local-backend battery again on the oss backend, against the emulator.
+OSS_FILES=()
+for f in "${FILES[@]}"; do
+  case "$(basename "$f")" in
+    local_backend.test.mjs | local_image_tools.test.mjs | local_media_tools.test.mjs) OSS_FILES+=("$f") ;;
+  esac
+done
+if [[ ${#OSS_FILES[@]} -gt 0 ]]; then
+  echo "e2e: the local-backend battery with OMM_E2E_BACKEND=oss (oss backend against emulate)"
+  OMM_E2E_BACKEND=oss run_node "$RESULTS/node-tests-oss.tap" "oss backend on emulate" "${OSS_FILES[@]}"
 fi
-echo "e2e: node tests: $PASSED passed, $FAILED failed, $SKIPPED skipped"
 
 # --- 3. conformance -----------------------------------------------------------------------------
 CONF_RC=0
