@@ -560,6 +560,15 @@ Result<json> OssExecutor::imm_setup(const json& args) {
   const std::string bucket = args.value("bucket", options_.bucket);
   std::string name = args.value("project", options_.imm_project);
   if (name.empty()) name = "oss-media-" + lower(bucket);
+  // The attachment first: a bucket attached to another project is refused before anything is
+  // created.
+  auto current = imm_->get_oss_bucket_attachment(bucket);
+  if (current.ok() && *current != name) {
+    return Status::error("imm.bucket_attached_elsewhere",
+                         fmt::format("the bucket {} is attached to the IMM project {}, not {}; "
+                                     "pass project: \"{}\" or detach it in the console",
+                                     bucket, *current, name, *current));
+  }
   bool created = false;
   auto existing = imm_->get_project(name);
   if (!existing.ok()) {
@@ -573,13 +582,6 @@ Result<json> OssExecutor::imm_setup(const json& args) {
     created = true;
   }
   bool attached = false;
-  auto current = imm_->get_oss_bucket_attachment(bucket);
-  if (current.ok() && *current != name) {
-    return Status::error("imm.bucket_attached_elsewhere",
-                         fmt::format("the bucket {} is attached to the IMM project {}, not {}; "
-                                     "pass project: \"{}\" or detach it in the console",
-                                     bucket, *current, name, *current));
-  }
   if (!current.ok()) {
     auto a = imm_->attach_oss_bucket(name, bucket);
     if (!a.ok()) return a.status();

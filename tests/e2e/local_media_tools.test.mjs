@@ -4,7 +4,7 @@
 // object_upload/download/list/head, doctor, imm_setup, and dry_run on every processing tool.
 // Media is generated here (≤ 2 s, ≤ 160×120); outputs are checked with ffprobe and vipsheader.
 import assert from "node:assert/strict";
-import { existsSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { after, before, describe, test } from "node:test";
@@ -354,6 +354,11 @@ describe(`${lib.BACKEND}: video, audio and object tools through the SDK client`,
       assert.deepEqual(imm.data, { project: lib.IMM_PROJECT, bucket: lib.BUCKET, project_created: false, bucket_attached: false });
       const other = await refused("imm_setup", { project: "another-project" });
       assert.equal(other.id, "imm.bucket_attached_elsewhere");
+      // ... refused before anything was created: the project is new when another bucket (a
+      // folder of the emulator's root) is attached to it
+      mkdirSync(path.join(work, "second-bucket"));
+      const second = await call("imm_setup", { project: "another-project", bucket: "second-bucket" });
+      assert.deepEqual(second.data, { project: "another-project", bucket: "second-bucket", project_created: true, bucket_attached: true });
       return;
     }
     assert.equal(d.data.backend, "local");
