@@ -345,7 +345,7 @@ class FakeOssServer {
       res.set_content(body, "application/octet-stream");
       return;
     }
-    if (req.method == "HEAD") {
+    if (req.method == "HEAD" || body.empty()) {  // httplib sends no length for an empty provider
       res.set_content(body, "application/octet-stream");
       return;
     }

@@ -73,11 +73,21 @@ TEST_CASE("oss client: put, get, range, head, delete round trip with verified si
   CHECK(head->metadata[0] == std::pair<std::string, std::string>("x-oss-meta-origin", "fixture"));
   CHECK_FALSE(head->request_id.empty());
 
+  // An empty object: no body piece either way, CRC 0, the file still created.
+  write_file(dir.file("empty.bin"), "");
+  REQUIRE(rig.client->put_object("empty", dir.file("empty.bin")).ok());
+  CHECK(rig.server.object("bkt", "empty") == "");
+  auto empty = rig.client->get_object_to_file("empty", dir.file("empty.out"));
+  REQUIRE_MESSAGE(empty.ok(), empty.status().to_string());
+  CHECK(empty->size == 0);
+  CHECK(std::filesystem::exists(dir.file("empty.out")));
+  CHECK(std::filesystem::file_size(dir.file("empty.out")) == 0);
+
   auto del = rig.client->delete_object("dir/a b+c.bin");
   REQUIRE(del.ok());
   CHECK_FALSE(rig.server.object("bkt", "dir/a b+c.bin").has_value());
   CHECK(rig.server.signature_failures == 0);
-  CHECK(dir.entries() == 4);  // in, out, range, tail: no temporary file left
+  CHECK(dir.entries() == 6);  // in, out, range, tail, empty.*: no temporary file left
 }
 
 TEST_CASE("oss client: errors map to oss.<Code> with the message and RequestId, not retried") {
