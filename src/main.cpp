@@ -386,9 +386,6 @@ int serve(const omm::cli::ServeArgs& a) {
     redactor->redact_json(message);
     if (url) message["result"]["structuredContent"]["url"] = std::move(*url);
   };
-  options.redact_text = [redactor = oss_runtime->redactor](std::string_view text) {
-    return redactor->redact(text);
-  };
   options.worker_threads = a.workers;
   options.queue_capacity = a.queue;
   if (a.page_size > 0) options.page_size = a.page_size;

@@ -47,10 +47,10 @@ struct ServerOptions {
   LogLevel default_log_level = LogLevel::kInfo;
   std::chrono::milliseconds client_request_timeout{60000};
   // Applied to every outgoing message (results, errors, notifications) — the redaction boundary.
+  // Not applied to tools/list pages: tool entries are declared in code and schemas (the product's
+  // are build-time text, ToolSpec::listing_json), hold no runtime value, and
+  // tests/oss/redactor_test.cpp proves the redactor leaves them as they are.
   std::function<void(nlohmann::json&)> redact;
-  // The same boundary for a message already serialized (the build-time tools/list entries); when
-  // empty while `redact` is set, such text is parsed and passed through `redact`.
-  std::function<std::string(std::string_view)> redact_text;
 };
 
 class Server {

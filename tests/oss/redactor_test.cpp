@@ -15,6 +15,7 @@
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
 
+#include "core/embedded.h"
 #include "oss/percent_encode.h"
 #include "oss/signer_v1.h"
 #include "oss/signer_v4.h"
@@ -366,4 +367,18 @@ TEST_CASE("redactor: log sink redacts formatted messages") {
   plain->flush();
   CHECK(captured2.str() == "key <redacted>\n");
   spdlog::drop("redact-test-2");
+}
+
+// tools/list pages skip the redaction hook (src/mcp/server.h ServerOptions::redact): that is only
+// sound while the redactor has nothing to remove from the build-time tool entries.
+TEST_CASE("redactor: the compiled-in tools/list entries pass unchanged") {
+  omm::oss::Redactor r(omm::oss::Credentials{"LTAI5tPlantedKeyId", "PlantedSecret+/=value",
+                                             "STS.planted+token/with=chars"});
+  size_t entries = 0;
+  for (const auto& file : omm::embedded::tool_listing()) {
+    CAPTURE(file.path);
+    CHECK(r.redact(file.content) == file.content);
+    ++entries;
+  }
+  CHECK(entries >= 20);
 }
