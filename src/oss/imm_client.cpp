@@ -160,7 +160,7 @@ Result<nlohmann::json> ImmClient::call(std::string_view action, const Params& pa
     }
     const bool retryable =
         is_retryable_http_status(err.http_status) || is_retryable_service_code(err.code);
-    if (!(retryable && idempotent)) return last;
+    if (!(retryable && (idempotent || is_refused_before_acting(err.http_status)))) return last;
   }
   return last;
 }

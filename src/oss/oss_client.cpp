@@ -199,7 +199,9 @@ Result<OssResponse> OssClient::execute(const OssRequest& request) {
     }
     const bool retryable =
         is_retryable_http_status(err.http_status) || is_retryable_service_code(err.code);
-    if (!(retryable && request.idempotent)) return last;
+    if (!(retryable && (request.idempotent || is_refused_before_acting(err.http_status)))) {
+      return last;
+    }
   }
   return last;
 }

@@ -22,6 +22,8 @@ bool is_retryable_http_status(int status) {
   return status >= 500 || status == 408 || status == 429;
 }
 
+bool is_refused_before_acting(int http_status) { return http_status == 503 || http_status == 429; }
+
 bool is_skew_code(std::string_view code) {
   return code == "RequestTimeTooSkewed" || code == "InvalidTimeStamp.Expired";
 }

@@ -45,6 +45,7 @@ class FakeOssServer {
  public:
   // Faults: each counter is consumed by the requests it hits.
   std::atomic<int> fail_5xx{0};            // answer 500 InternalError
+  std::atomic<int> fail_503{0};            // answer 503 ServiceUnavailable
   std::atomic<int> drop{0};                // send 200 headers, then cut the connection
   std::atomic<int> drop_initiate_answer{0};  // InitiateMultipartUpload: create, then cut
   std::atomic<int> wrong_crc{0};           // a wrong x-oss-hash-crc64ecma on a success
@@ -239,6 +240,10 @@ class FakeOssServer {
     }
     if (fail_5xx > 0 && fail_5xx-- > 0) {
       error_xml(res, 500, "InternalError", "injected");
+      return HR::Handled;
+    }
+    if (fail_503 > 0 && fail_503-- > 0) {
+      error_xml(res, 503, "ServiceUnavailable", "injected");
       return HR::Handled;
     }
     if (drop > 0 && drop-- > 0) {

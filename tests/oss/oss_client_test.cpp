@@ -169,6 +169,13 @@ TEST_CASE("oss client: a POST that starts something is retried only when nothing
   CHECK(a.status().id() == "oss.network");
   CHECK(rig.server.requests == 1);  // the server may have acted: not sent again
 
+  // 503: the service says it did not take the request — sent again.
+  rig.server.requests = 0;
+  rig.server.fail_503 = 1;
+  a = rig.client->async_process("in.jpg", "video/convert,f_mp4|sys/saveas,o_b3V0Lm1wNA");
+  REQUIRE_MESSAGE(a.ok(), a.status().to_string());
+  CHECK(rig.server.requests == 2);
+
   // saveas is retried like a PUT (the same request writes the same object).
   rig.server.requests = 0;
   rig.server.fail_5xx = 1;

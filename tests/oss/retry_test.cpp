@@ -38,6 +38,11 @@ TEST_CASE("retry: what is retried, and what a POST may retry") {
   CHECK_FALSE(is_retryable_service_code("NoSuchKey"));
   CHECK(is_skew_code("InvalidTimeStamp.Expired"));
   CHECK_FALSE(is_skew_code("InvalidTimeStamp"));
+  // What a POST that starts something may retry after an answer: only "not taken" refusals.
+  CHECK(is_refused_before_acting(503));
+  CHECK(is_refused_before_acting(429));
+  CHECK_FALSE(is_refused_before_acting(500));
+  CHECK_FALSE(is_refused_before_acting(502));
 
   struct T {
     const char* id;
