@@ -75,6 +75,8 @@ class FakeOssServer {
                 [this](const httplib::Request& req, httplib::Response& res) { del(req, res); });
     port_ = svr_.bind_to_any_port("127.0.0.1");
     thread_ = std::thread([this] { svr_.listen_after_bind(); });
+    // stop() before the loop runs would be lost and the join would hang.
+    while (!svr_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   ~FakeOssServer() {
     svr_.stop();

@@ -60,6 +60,8 @@ struct EchoServer {
     });
     port = svr.bind_to_any_port("127.0.0.1");
     thread = std::thread([this] { svr.listen_after_bind(); });
+    // stop() before the loop runs would be lost and the join would hang.
+    while (!svr.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
   ~EchoServer() {
     svr.stop();
