@@ -1,0 +1,174 @@
+// OssExecutor, async side: x-oss-async-process jobs followed through IMM GetTask, job_status,
+// and the blind-watermark extraction through IMM (see executor.h).
+#include <spdlog/fmt/fmt.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <thread>
+
+#include "core/render.h"
+#include "oss_backend/executor.h"
+#include "oss_backend/random_id.h"
+
+namespace omm::oss_backend {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+Result<json> OssExecutor::run_async(const core::Plan& plan, const std::string& bucket,
+                                    const std::string& key, json result, bool wait_all,
+                                    const local::RunContext& context) {
+  auto process = core::render_process_string(plan, bucket);
+  if (!process) return Status::error("internal", "the plan has no process string");
+  auto proj = project(bucket);
+  if (!proj.ok()) return proj.status();
+  auto task = client_->async_process(key, *process, bucket);
+  if (!task.ok()) return task.status();
+  OssJobRef ref{task_type_of(task->task_id), task->task_id, *proj, bucket,
+                plan.output.target_key, plan.tool};
+  const std::string job_id = encode_job_id(ref);
+  if (context.progress) context.progress(0, fmt::format("job {} started", job_id));
+  result["request_id"] = task->request_id;
+  result["job_id"] = job_id;
+  result["task_id"] = task->task_id;
+  result["mode"] = std::string(core::to_string(plan.output.mode));
+  std::int64_t wait = plan.wait_seconds.value_or(45);
+  if (wait_all) wait = std::max<std::int64_t>(wait, 600);
+  return follow(ref, std::chrono::seconds(wait), std::move(result), &plan, context);
+}
+
+Result<json> OssExecutor::follow(const OssJobRef& ref, std::chrono::milliseconds wait, json result,
+                                 const core::Plan* plan, const local::RunContext& context) {
+  auto deadline = std::chrono::steady_clock::now() + wait;
+  std::chrono::milliseconds step{100};
+  result["tool"] = ref.tool;
+  result["target_key"] = ref.target_key;
+  for (;;) {
+    auto task = imm_->get_task(ref.project, ref.task_type, ref.task_id);
+    if (!task.ok()) return task.status();
+    if (task->status == "Succeeded") {
+      result["status"] = "succeeded";
+      if (ref.tool == "video_frames" || ref.tool == "hls_playlist") {
+        oss::ListOptions lo;
+        lo.prefix = ref.tool == "hls_playlist"
+                        ? ref.target_key.substr(0, ref.target_key.rfind('.') == std::string::npos
+                                                       ? ref.target_key.size()
+                                                       : ref.target_key.rfind('.'))
+                        : ref.target_key;
+        lo.max_keys = 1000;
+        auto listed = client_->list_objects_v2(lo, ref.bucket);
+        if (listed.ok()) {
+          json keys = json::array();
+          for (const auto& o : listed->objects) keys.push_back(o.key);
+          result["generated_keys"] = keys;
+        }
+      }
+      if (plan != nullptr && !plan->output.path.empty() && ref.tool == "video_frames" &&
+          result.contains("generated_keys")) {
+        // output.path names a directory that receives every frame (as on the local backend).
+        auto dir = files_->resolve_download_path(plan->tool, plan->output.path);
+        if (!dir.ok()) return dir.status();
+        std::vector<std::string> written;
+        for (const auto& k : result["generated_keys"]) {
+          const std::string key = k.get<std::string>();
+          const std::string file = (fs::path(*dir) / fs::path(key).filename()).string();
+          std::error_code ec;
+          fs::create_directories(*dir, ec);
+          auto got = client_->get_object_to_file(key, file, {}, ref.bucket);
+          if (!got.ok()) {
+            for (const auto& w : written) fs::remove(w, ec);
+            return got.status();
+          }
+          written.push_back(file);
+        }
+        result["path"] = *dir;
+      }
+      if (plan != nullptr && !plan->output.path.empty() && ref.tool != "video_frames" &&
+          ref.tool != "hls_playlist") {
+        auto path = files_->resolve_download_path(plan->tool, plan->output.path);
+        if (!path.ok()) return path.status();
+        std::error_code ec;
+        fs::create_directories(fs::path(*path).parent_path(), ec);
+        auto got = client_->get_object_to_file(ref.target_key, *path, {}, ref.bucket);
+        if (!got.ok()) return got.status();
+        result["path"] = got->path;
+        result["size"] = got->size;
+        result["metadata"] = files_->file_metadata(got->path);
+      }
+      return result;
+    }
+    if (task->status == "Failed" || task->status == "Cancelled" || task->status == "Canceled") {
+      std::string code = task->code.empty() ? std::string("Failed") : task->code;
+      return Status::error(fmt::format("imm.task.{}", code),
+                           fmt::format("job {} ({}) failed: {} {}", result.value("job_id", ""),
+                                       ref.task_id, code, task->message));
+    }
+    if (context.progress) {
+      context.progress(std::clamp(task->progress, 0, 100) / 100.0,
+                       fmt::format("job {}: {}%", result.value("job_id", ""), task->progress));
+    }
+    auto now = std::chrono::steady_clock::now();
+    if (now >= deadline) {
+      result["status"] = "running";
+      return result;
+    }
+    // 100 ms, 200 ms, … up to poll_interval: short jobs end in a fraction of a second.
+    auto nap = std::min<std::chrono::steady_clock::duration>(deadline - now, step);
+    std::this_thread::sleep_for(nap);
+    step = std::min<std::chrono::milliseconds>(step * 2, options_.poll_interval);
+  }
+}
+
+Result<json> OssExecutor::run_extract(const core::Plan& plan, const std::string& bucket,
+                                      const std::string& key, json result) {
+  auto proj = project(bucket);
+  if (!proj.ok()) return proj.status();
+  std::string strength;
+  if (const core::Param* s = plan.operations.front().find("s")) strength = s->as_text();
+  auto task = imm_->create_decode_blind_watermark_task(
+      *proj, fmt::format("oss://{}/{}", bucket, key), strength);
+  if (!task.ok()) return task.status();
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  std::chrono::milliseconds step{100};
+  for (;;) {
+    auto r = imm_->get_decode_blind_watermark_result(*proj, task->task_id);
+    if (!r.ok()) return r.status();
+    if (r->status == "Succeeded") {
+      result["mode"] = "info";
+      result["request_id"] = task->request_id;
+      result["data"] = {{"found", !r->content.empty()},
+                        {"content", r->content.empty() ? json(nullptr) : json(r->content)}};
+      return result;
+    }
+    if (r->status == "Failed") {
+      return Status::error(fmt::format("imm.task.{}", r->code.empty() ? "Failed" : r->code),
+                           fmt::format("the watermark extraction {} failed: {}", task->task_id,
+                                       r->message));
+    }
+    if (std::chrono::steady_clock::now() >= deadline) {
+      return Status::error("imm.timeout",
+                           fmt::format("the watermark extraction {} did not finish in 120 s",
+                                       task->task_id));
+    }
+    std::this_thread::sleep_for(step);
+    step = std::min<std::chrono::milliseconds>(step * 2, options_.poll_interval);
+  }
+}
+
+Result<json> OssExecutor::job_status(const json& args, const local::RunContext& context) {
+  const std::string id = args.value("job_id", "");
+  auto ref = decode_job_id(id);
+  if (!ref.ok()) return ref.status();
+  if (args.value("cancel", false)) {
+    return Status::error("job.cancel_unsupported",
+                         fmt::format("job {} runs in IMM ({}), which offers no way to cancel a "
+                                     "task; it ends on its own",
+                                     id.substr(0, 80), ref->task_id));
+  }
+  json result{{"success", true}, {"backend", "oss"}, {"job_id", id}, {"task_id", ref->task_id}};
+  std::int64_t wait = std::clamp<std::int64_t>(args.value("wait_seconds", std::int64_t{0}), 0, 600);
+  return follow(*ref, std::chrono::seconds(wait), std::move(result), nullptr, context);
+}
+
+}  // namespace omm::oss_backend
