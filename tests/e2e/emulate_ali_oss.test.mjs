@@ -15,7 +15,7 @@ import path from "node:path";
 import { createHash, createHmac, randomBytes } from "node:crypto";
 import OSS from "ali-oss";
 
-import { BIN, assertBinary, collect, stopProcess } from "./lib/server.mjs";
+import { startEmulate, stopProcess } from "./lib/server.mjs";
 
 const AK = "emu-test-ak";
 const SK = "emu-test-secret";
@@ -24,31 +24,12 @@ const BUCKET = "emu-bucket";
 const dir = mkdtempSync(path.join(tmpdir(), "omm-emulate-"));
 const servers = [];
 
-// Starts the emulator and resolves with its base URL from the "listening http://..." line.
-function startEmulator(extra = []) {
-  assertBinary();
+// Starts the emulator on a fresh root: { proc, base, port, root, stderr }.
+async function startEmulator(extra = []) {
   const root = mkdtempSync(path.join(dir, "root-"));
-  const proc = spawn(
-    BIN,
-    ["emulate", "--root", root, "--listen", "127.0.0.1:0", "--access-key-id", AK, "--access-key-secret", SK, ...extra],
-    { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ALIBABA_CLOUD_ECS_METADATA_DISABLED: "true" } },
-  );
-  const stderr = collect(proc.stderr);
-  servers.push(proc);
-  return new Promise((resolve, reject) => {
-    let out = "";
-    const timer = setTimeout(() => reject(new Error(`emulator did not start: ${stderr.text}`)), 10000);
-    proc.stdout.setEncoding("utf8");
-    proc.stdout.on("data", (d) => {
-      out += d;
-      const m = out.match(/^listening (http:\/\/127\.0\.0\.1:(\d+))\n/m);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ proc, base: m[1], port: Number(m[2]), root, stderr });
-      }
-    });
-    proc.on("exit", (code) => reject(new Error(`emulator exited ${code}: ${stderr.text}`)));
-  });
+  const emu = await startEmulate({ root, ak: AK, sk: SK, extra });
+  servers.push(emu.proc);
+  return { ...emu, root };
 }
 
 function client(base, { v4, secret = SK, ...rest } = {}) {

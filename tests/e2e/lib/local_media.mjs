@@ -8,7 +8,7 @@
 // directory as its root, so bucket "media" is exactly `s.root` and object `k` is the file `s.at(k)`;
 // the server talks to it with `--backend oss` and imm_setup attaches the bucket to a project.
 import assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -17,7 +17,7 @@ import path from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 
-import { BIN, assertBinary, collect, stopProcess } from "./server.mjs";
+import { BIN, assertBinary, collect, startEmulate, stopProcess } from "./server.mjs";
 
 // The backend under test: "local" (default) or "oss" (against the emulator).
 export const BACKEND = process.env.OMM_E2E_BACKEND === "oss" ? "oss" : "local";
@@ -100,42 +100,14 @@ export function scratch(prefix) {
   return { ...dirs, at: (key) => path.join(dirs.root, key), inp: (name) => path.join(dirs.inputs, name) };
 }
 
-// Emulators still running: killed (SIGKILL) if the test process exits without closing them.
-const emulators = new Set();
-process.on("exit", () => {
-  for (const p of emulators) p.kill("SIGKILL");
-});
-
 // `emulate` on s.work (bucket folders: s.root is bucket "media"), bound 127.0.0.1:0, with fresh
 // credentials. Resolves with { proc, base, ak, sk, stderr }.
-function startEmulator(s, extra) {
+async function startEmulator(s, extra) {
   const ak = `e2e-ak-${randomBytes(6).toString("hex")}`;
   const sk = randomBytes(18).toString("base64url");
   mkdirSync(s.root, { recursive: true }); // AttachOSSBucket needs the bucket to exist
-  const proc = spawn(BIN, ["emulate", "--root", s.work, "--listen", "127.0.0.1:0", "--access-key-id", ak,
-                           "--access-key-secret", sk, ...extra],
-                     { stdio: ["ignore", "pipe", "pipe"], env: { PATH: process.env.PATH, ALIBABA_CLOUD_ECS_METADATA_DISABLED: "true",
-                                                                 ...(process.env.OMM_ENGINE_DIR ? { OMM_ENGINE_DIR: process.env.OMM_ENGINE_DIR } : {}) } });
-  emulators.add(proc);
-  proc.once("exit", () => emulators.delete(proc));
-  const stderr = collect(proc.stderr);
-  return new Promise((resolve, reject) => {
-    let out = "";
-    const timer = setTimeout(() => reject(new Error(`emulator did not start: ${stderr.text}`)), 15000);
-    proc.stdout.setEncoding("utf8");
-    proc.stdout.on("data", (d) => {
-      out += d;
-      const m = /^listening (http:\/\/127\.0\.0\.1:\d+)\n/m.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ proc, base: m[1], ak, sk, stderr });
-      }
-    });
-    proc.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`emulator exited ${code}: ${stderr.text}`));
-    });
-  });
+  const emu = await startEmulate({ root: s.work, ak, sk, extra });
+  return { ...emu, ak, sk };
 }
 
 // A connected SDK client to `serve` on the scratch layout, with these extra arguments. In oss

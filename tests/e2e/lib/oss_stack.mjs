@@ -6,7 +6,6 @@
 // and the server's whole stderr, and an ali-oss client for independent checks
 // (ListMultipartUploads). Everything binds 127.0.0.1.
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdirSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import OSS from "ali-oss";
@@ -14,7 +13,7 @@ import OSS from "ali-oss";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 
-import { BIN, assertBinary, stopProcess } from "./server.mjs";
+import { BIN, assertBinary, startEmulate, stopProcess } from "./server.mjs";
 import { scratch } from "./local_media.mjs";
 
 export const BUCKET = "media";
@@ -35,31 +34,13 @@ function drain(stream) {
   return box;
 }
 
-// `emulate --root W` with these credentials and extra flags; resolves once it printed its
-// "listening http://127.0.0.1:PORT" line: { proc, base, stderr, stop() }.
+// `emulate --root W` with these credentials and extra flags (stderr kept whole: the leak test
+// reads every byte): { proc, base, stderr, stop() }.
 export function startEmulator(s, { ak, sk, token, extra = [] }) {
-  assertBinary();
-  const args = ["emulate", "--root", s.work, "--listen", "127.0.0.1:0", "--access-key-id", ak,
-                "--access-key-secret", sk, ...(token ? ["--security-token", token] : []), ...extra];
-  const proc = spawn(BIN, args, {
-    stdio: ["ignore", "pipe", "pipe"],
+  return startEmulate({
+    root: s.work, ak, sk, token, extra, stderrLimit: Infinity,
     env: { PATH: process.env.PATH, HOME: s.home, ALIBABA_CLOUD_ECS_METADATA_DISABLED: "true",
            ...(process.env.OMM_ENGINE_DIR ? { OMM_ENGINE_DIR: process.env.OMM_ENGINE_DIR } : {}) },
-  });
-  const stderr = drain(proc.stderr);
-  return new Promise((resolve, reject) => {
-    let out = "";
-    const timer = setTimeout(() => reject(new Error(`emulator did not start: ${stderr.text}`)), 10000);
-    proc.stdout.setEncoding("utf8");
-    proc.stdout.on("data", (d) => {
-      out += d;
-      const m = /^listening (http:\/\/127\.0\.0\.1:\d+)\n/m.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ proc, base: m[1], stderr, stop: () => stopProcess(proc) });
-      }
-    });
-    proc.on("exit", (code) => reject(new Error(`emulator exited ${code}: ${stderr.text}`)));
   });
 }
 

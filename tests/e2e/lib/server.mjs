@@ -116,6 +116,48 @@ export function startHttpServer({ transport = "http", extra = [], env = {}, time
   });
 }
 
+// Emulators still running are killed (SIGKILL) if the test process exits without stopping them.
+const emulators = new Set();
+process.on("exit", () => {
+  for (const p of emulators) p.kill("SIGKILL");
+});
+
+// `BIN emulate --root <root> --listen 127.0.0.1:0 --access-key-id <ak> --access-key-secret <sk>
+// [--security-token <token>] ...extra`; resolves once it printed "listening http://127.0.0.1:PORT"
+// with { proc, base, port, stderr, stop() }. `env` is the whole environment of the emulator
+// (default: PATH, OMM_ENGINE_DIR, ALIBABA_CLOUD_ECS_METADATA_DISABLED); `stderrLimit` bounds
+// what stderr keeps.
+export function startEmulate({ root, ak, sk, token, extra = [], env, stderrLimit = 1 << 20, timeoutMs = 15000 }) {
+  assertBinary();
+  const args = ["emulate", "--root", root, "--listen", "127.0.0.1:0", "--access-key-id", ak, "--access-key-secret", sk,
+                ...(token ? ["--security-token", token] : []), ...extra];
+  const proc = spawn(BIN, args, {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: env ?? { PATH: process.env.PATH, ALIBABA_CLOUD_ECS_METADATA_DISABLED: "true",
+                  ...(process.env.OMM_ENGINE_DIR ? { OMM_ENGINE_DIR: process.env.OMM_ENGINE_DIR } : {}) },
+  });
+  emulators.add(proc);
+  proc.once("exit", () => emulators.delete(proc));
+  const stderr = collect(proc.stderr, stderrLimit);
+  return new Promise((resolve, reject) => {
+    let out = "";
+    const timer = setTimeout(() => reject(new Error(`emulator did not start: ${stderr.text}`)), timeoutMs);
+    proc.stdout.setEncoding("utf8");
+    proc.stdout.on("data", (d) => {
+      out += d;
+      const m = /^listening (http:\/\/127\.0\.0\.1:(\d+))\n/m.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ proc, base: m[1], port: Number(m[2]), stderr, stop: () => stopProcess(proc) });
+      }
+    });
+    proc.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`emulator exited ${code}: ${stderr.text}`));
+    });
+  });
+}
+
 // SIGTERM, then SIGKILL after graceMs. Resolves with { code, signal }.
 export function stopProcess(proc, graceMs = 3000) {
   if (proc.exitCode !== null || proc.signalCode !== null) {
