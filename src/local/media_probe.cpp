@@ -171,6 +171,41 @@ json oss_info(const json& ffprobe, bool audio_only) {
           {"Streams", std::move(streams)}};
 }
 
+MediaSummary summarize_oss_info(const json& info) {
+  MediaSummary m;
+  const json& format = info.contains("Format") && info["Format"].is_object() ? info["Format"] : json::object();
+  m.duration = number_of(format, "Duration");
+  m.size = static_cast<std::uint64_t>(std::max<std::int64_t>(0, int_of(format, "Size")));
+  m.format = text_of(format, "FormatName");
+  m.bit_rate = int_of(format, "BitRate");
+  const json empty = json::object();
+  const json& streams = info.contains("Streams") && info["Streams"].is_object() ? info["Streams"] : empty;
+  auto first = [&](const char* name) -> const json* {
+    auto it = streams.find(name);
+    if (it == streams.end() || !it->is_array() || it->empty() || !(*it)[0].is_object()) return nullptr;
+    return &(*it)[0];
+  };
+  if (const json* v = first("VideoStream")) {
+    m.has_video = true;
+    m.width = static_cast<int>(int_of(*v, "Width"));
+    m.height = static_cast<int>(int_of(*v, "Height"));
+    m.video_codec = text_of(*v, "CodecName");
+    m.frame_rate = text_of(*v, "FrameRate");
+    m.fps = parse_rate(m.frame_rate);
+    m.pixel_format = text_of(*v, "PixelFormat");
+    m.video_bit_rate = int_of(*v, "BitRate");
+    m.rotate = static_cast<int>(int_of(*v, "Rotate"));
+  }
+  if (const json* a = first("AudioStream")) {
+    m.has_audio = true;
+    m.audio_codec = text_of(*a, "CodecName");
+    m.sample_rate = static_cast<int>(int_of(*a, "SampleRate"));
+    m.channels = static_cast<int>(int_of(*a, "Channels"));
+    m.audio_bit_rate = int_of(*a, "BitRate");
+  }
+  return m;
+}
+
 json metadata_json(const MediaSummary& m) {
   json out = {
       {"duration", std::round(m.duration * 1000) / 1000}, {"size", m.size}, {"format", m.format}};

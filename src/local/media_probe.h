@@ -75,6 +75,9 @@ Result<ProbeResult> probe_media(const std::string& path, const ProbeOptions& opt
 MediaSummary summarize(const nlohmann::json& ffprobe);
 // OSS's info shape; `audio_only` (audio/info) leaves out "VideoStream".
 nlohmann::json oss_info(const nlohmann::json& ffprobe, bool audio_only = false);
+// The inverse of oss_info() for what the concat comparison and the arguments need: a summary
+// from OSS's video/info or audio/info answer (the oss backend compares concat inputs with it).
+MediaSummary summarize_oss_info(const nlohmann::json& info);
 // The compact result metadata: {"duration":1.0,"size":…,"format":"mp4",…}; video fields only
 // with video, audio fields only with audio.
 nlohmann::json metadata_json(const MediaSummary& media);

@@ -98,6 +98,9 @@ class OssExecutor {
   Result<nlohmann::json> run_async(const core::Plan& plan, const std::string& bucket,
                                    const std::string& key, nlohmann::json result, bool wait_all,
                                    const local::RunContext& context);
+  Result<std::vector<std::string>> check_concat_inputs(const core::Plan& plan,
+                                                      const std::string& bucket,
+                                                      const std::string& key);
   Result<nlohmann::json> run_extract(const core::Plan& plan, const std::string& bucket,
                                      const std::string& key, nlohmann::json result);
   Result<nlohmann::json> run_transfer(const core::Plan& plan, const std::string& bucket,

@@ -8,6 +8,9 @@
 #include <thread>
 
 #include "core/render.h"
+#include "local/ffmpeg_args.h"
+#include "local/ffmpeg_runner.h"
+#include "local/media_probe.h"
 #include "oss_backend/executor.h"
 #include "oss_backend/random_id.h"
 
@@ -21,6 +24,12 @@ Result<json> OssExecutor::run_async(const core::Plan& plan, const std::string& b
                                     const local::RunContext& context) {
   auto process = core::render_process_string(plan, bucket);
   if (!process) return Status::error("internal", "the plan has no process string");
+  std::vector<std::string> warnings;
+  if (plan.operations.front().spec->takes_inputs) {
+    auto checked = check_concat_inputs(plan, bucket, key);
+    if (!checked.ok()) return checked.status();
+    warnings = std::move(*checked);
+  }
   auto proj = project(bucket);
   if (!proj.ok()) return proj.status();
   auto task = client_->async_process(key, *process, bucket);
@@ -33,9 +42,42 @@ Result<json> OssExecutor::run_async(const core::Plan& plan, const std::string& b
   result["job_id"] = job_id;
   result["task_id"] = task->task_id;
   result["mode"] = std::string(core::to_string(plan.output.mode));
+  if (!warnings.empty()) result["validation_warnings"] = warnings;
   std::int64_t wait = plan.wait_seconds.value_or(45);
   if (wait_all) wait = std::max<std::int64_t>(wait, 600);
   return follow(ref, std::chrono::seconds(wait), std::move(result), &plan, context);
+}
+
+// The concat rule (DESIGN.md "Rules the core enforces") on this backend: each input's
+// video/info (audio/info) — one GET per input, in playing order — compared as the local backend
+// compares its probes (local::check_concat): a difference is an error naming every input's value,
+// or a warning when the request fixes that property.
+Result<std::vector<std::string>> OssExecutor::check_concat_inputs(const core::Plan& plan,
+                                                                   const std::string& bucket,
+                                                                   const std::string& key) {
+  const core::Operation& op = plan.operations.front();
+  const std::string info = op.spec->prefix == "audio" ? "audio/info" : "video/info";
+  std::vector<local::MediaSummary> summaries;
+  std::vector<std::string> names;
+  for (const local::ConcatSlot& slot : local::concat_order(op)) {
+    const bool source = slot.input < 0;
+    const std::string k = source ? key : op.inputs[static_cast<size_t>(slot.input)].key;
+    oss::OssRequest req;
+    req.method = "GET";
+    req.bucket = bucket;
+    req.key = k;
+    req.query = {{"x-oss-process", info}};
+    req.operation = "GetObject(" + info + ")";
+    auto r = client_->execute(req);
+    if (!r.ok()) return r.status();
+    json answer = json::parse(r->body, nullptr, false);
+    if (!answer.is_object()) {
+      return Status::error("oss.response", fmt::format("the {} answer of {} is not JSON", info, k));
+    }
+    summaries.push_back(local::summarize_oss_info(answer));
+    names.push_back(source ? plan.source.value : k);
+  }
+  return local::check_concat(op, summaries, names);
 }
 
 Result<json> OssExecutor::follow(const OssJobRef& ref, std::chrono::milliseconds wait, json result,

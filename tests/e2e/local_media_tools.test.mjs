@@ -168,14 +168,8 @@ describe(`${lib.BACKEND}: video, audio and object tools through the SDK client`,
 
     const e = await refused("media_concat", { kind: "video", source: { key: "in/clip.mp4" }, inputs: [{ key: "in/clip2.mp4" }], f: "mp4",
                                               vcodec: "h264", acodec: "aac", output: { target_key: "out/cc-mismatch.mp4" } });
-    // oss: the inputs are compared where they are, by the service: the job fails (IMM GetTask
-    // InvalidArgument) with the emulator's listing in its message.
-    if (lib.OSS) {
-      assert.equal(e.id, "imm.task.InvalidArgument");
-      assert.ok(e.message.includes("[invalid_argument.media_concat.inputs]"), e.message);
-    } else {
-      assert.equal(e.id, "invalid_argument.media_concat.inputs");
-    }
+    // Both backends compare before any job starts (oss: each input's video/info).
+    assert.equal(e.id, "invalid_argument.media_concat.inputs");
     for (const s of ["in/clip.mp4=160x120", "in/clip2.mp4=128x96", "in/clip.mp4=10/1", "in/clip2.mp4=15/1", "=44100", "=22050"]) {
       assert.ok(e.message.includes(s), `${s} in: ${e.message}`);
     }
@@ -184,13 +178,8 @@ describe(`${lib.BACKEND}: video, audio and object tools through the SDK client`,
     // align to the pre input (index 0 in play order): its 128x96 at 15 fps.
     const aligned = await call("media_concat", waited({ kind: "video", source: { key: "in/clip.mp4" }, inputs: [{ key: "in/clip2.mp4", position: "pre" }],
                                                        f: "mp4", vcodec: "h264", acodec: "aac", align: 0, output: { target_key: "out/cc-aligned.mp4" } }));
-    if (lib.OSS) {
-      // oss: the async answer and GetTask carry no warnings; the job just succeeds.
-      assert.equal(aligned.validation_warnings, undefined, JSON.stringify(aligned));
-    } else {
-      assert.ok(aligned.validation_warnings?.length >= 1, JSON.stringify(aligned));
-      assert.ok(aligned.validation_warnings.some((w) => /resolution/.test(w)));
-    }
+    assert.ok(aligned.validation_warnings?.length >= 1, JSON.stringify(aligned));
+    assert.ok(aligned.validation_warnings.some((w) => /resolution/.test(w)));
     p = probe(at("out/cc-aligned.mp4"));
     assert.deepEqual([video(p).width, video(p).height, video(p).r_frame_rate], [128, 96, "15/1"]);
     assert.equal(audio(p).sample_rate, "22050");
@@ -202,12 +191,11 @@ describe(`${lib.BACKEND}: video, audio and object tools through the SDK client`,
 
     const ae = await refused("media_concat", { kind: "audio", source: { key: "in/tone.wav" }, inputs: [{ key: "in/tone2.wav" }], f: "mp3",
                                                output: { target_key: "out/ca.mp3" } });
-    assert.equal(ae.id, lib.OSS ? "imm.task.InvalidArgument" : "invalid_argument.media_concat.inputs"); // oss: as above
+    assert.equal(ae.id, "invalid_argument.media_concat.inputs");
     assert.match(ae.message, /in\/tone\.wav=44100.*in\/tone2\.wav=48000/s);
     const a = await call("media_concat", waited({ kind: "audio", source: { key: "in/tone.wav" }, inputs: [{ key: "in/tone2.wav" }], f: "mp3",
                                                  ar: 44100, ac: 2, output: { target_key: "out/ca.mp3" } }));
-    if (lib.OSS) assert.equal(a.validation_warnings, undefined); // oss: as above, no warnings
-    else assert.ok(a.validation_warnings?.some((w) => /sample_rate/.test(w)), JSON.stringify(a.validation_warnings));
+    assert.ok(a.validation_warnings?.some((w) => /sample_rate/.test(w)), JSON.stringify(a.validation_warnings));
     p = probe(at("out/ca.mp3"));
     assert.equal(p.streams.length, 1);
     assert.deepEqual([audio(p).codec_name, audio(p).sample_rate, audio(p).channels], ["mp3", "44100", 2]);

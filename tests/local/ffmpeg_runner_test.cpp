@@ -333,6 +333,17 @@ TEST_CASE("media probe: rotation, summaries and the concat comparison") {
   CHECK(m.width == 1920);
   auto info = omm::local::oss_info(probe);
   CHECK(info["Streams"]["VideoStream"][0]["Rotate"] == "90");
+  // The oss backend reads OSS's info shape back into a summary (its concat comparison).
+  auto back = omm::local::summarize_oss_info(info);
+  CHECK(back.has_video == m.has_video);
+  CHECK(back.width == m.width);
+  CHECK(back.height == m.height);
+  CHECK(back.video_codec == m.video_codec);
+  CHECK(back.frame_rate == m.frame_rate);
+  CHECK(back.rotate == m.rotate);
+  CHECK(back.duration == doctest::Approx(m.duration));
+  CHECK(back.has_audio == m.has_audio);
+  CHECK(omm::local::summarize_oss_info(nlohmann::json::object()).has_video == false);
   CHECK(info["Streams"]["VideoStream"].size() == 2);
   CHECK(info["Streams"]["AudioStream"].empty());
 
