@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <filesystem>
+#include <fstream>
 
 #include "oss/crc64.h"
 #include "oss/signer_acs3.h"
@@ -48,7 +49,17 @@ struct Rig {
     Call call{ReceivedRequest{method, bucket, key, query, headers, bodies.back()}, "emu.test",
               "REQ1"};
     for (const auto& h : s->headers) call.req.headers.push_back(h);
-    return emu->handle(call);
+    Reply r = emu->handle(call);
+    // GetObject answers with a file slice the HTTP layer streams: read it as the client would.
+    if (!r.file.empty() && method != "HEAD") {
+      std::ifstream in(r.file, std::ios::binary);
+      REQUIRE(in);
+      in.seekg(static_cast<std::streamoff>(r.file_offset));
+      r.body.assign(r.file_length, '\0');
+      in.read(r.body.data(), static_cast<std::streamsize>(r.file_length));
+      REQUIRE(static_cast<std::uint64_t>(in.gcount()) == r.file_length);
+    }
+    return r;
   }
 
   Reply imm(std::string action, oss::Params query) {
