@@ -98,4 +98,6 @@ describe(`${lib.BACKEND} backend through the SDK client`, () => {
     assert.match(escape.content[0].text, /^\[invalid_argument\.image_process\.output\.path\]/);
     assert.ok(!existsSync(path.join(root, "out/x.png")));
   });
+
+  lib.leakTest(() => client);
 });

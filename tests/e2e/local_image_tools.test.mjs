@@ -375,4 +375,6 @@ describe(`${lib.BACKEND}: image tools through the SDK client`, () => {
     }
     assert.ok(!existsSync(at("dry")), "a dry run writes no object");
   });
+
+  lib.leakTest(() => client);
 });

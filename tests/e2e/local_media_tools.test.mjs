@@ -393,4 +393,6 @@ describe(`${lib.BACKEND}: video, audio and object tools through the SDK client`,
     }
     assert.ok(!existsSync(at("dry")), "a dry run writes no object");
   });
+
+  lib.leakTest(() => client);
 });

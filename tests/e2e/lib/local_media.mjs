@@ -8,6 +8,7 @@
 // directory as its root, so bucket "media" is exactly `s.root` and object `k` is the file `s.at(k)`;
 // the server talks to it with `--backend oss` and imm_setup attaches the bucket to a project.
 import assert from "node:assert/strict";
+import { test } from "node:test";
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
@@ -105,9 +106,40 @@ export function scratch(prefix) {
 async function startEmulator(s, extra) {
   const ak = `e2e-ak-${randomBytes(6).toString("hex")}`;
   const sk = randomBytes(18).toString("base64url");
+  // An STS token with + / = (the emulator requires it on every request).
+  const token = `STS.${randomBytes(9).toString("hex")}+${randomBytes(6).toString("hex")}/${randomBytes(6).toString("hex")}==`;
   mkdirSync(s.root, { recursive: true }); // AttachOSSBucket needs the bucket to exist
-  const emu = await startEmulate({ root: s.work, ak, sk, extra });
-  return { ...emu, ak, sk };
+  const emu = await startEmulate({ root: s.work, ak, sk, token, extra });
+  return { ...emu, ak, sk, token };
+}
+
+// oss mode: the battery's last test — everything the client received and the server logged so
+// far holds no planted credential or signing parameter (a test, not an after hook: node:test does
+// not fail a run for a failing hook).
+export function leakTest(getClient) {
+  if (!OSS) return;
+  test("oss: no planted credential (STS token with + / =) or signing parameter in any message or server log line", () => {
+    const c = getClient();
+    assert.ok(c?.leakCheck, "the oss server of this battery");
+    c.leakCheck();
+  });
+}
+
+// The leak check of the oss battery (issue #5): none of the planted credential values — raw,
+// percent-encoded (either hex case, twice), "+" read as a space, JSON-escaped — and no signing
+// parameter with a value appears in any message the client received or any server log line.
+export function assertNoLeak(texts, { ak, sk, token }) {
+  const forms = new Set();
+  for (const v of [ak, sk, token]) {
+    const enc = encodeURIComponent(v);
+    for (const f of [v, enc, enc.toLowerCase(), encodeURIComponent(enc), v.replace(/\+/g, " "), JSON.stringify(v).slice(1, -1)]) forms.add(f);
+  }
+  const params = [/x-oss-signature=[^<&\s"]/i, /x-oss-credential=[^<&\s"]/i, /[?&]Signature=[^<&\s"]/, /OSSAccessKeyId=[^<&\s"]/,
+                  /security-token=[^<&\s"]/i, /OSS4-HMAC-SHA256 Credential=[^<]/, /ACS3-HMAC-SHA256 Credential=[^<]/];
+  for (const [where, text] of texts) {
+    for (const f of forms) assert.ok(!text.includes(f), `a planted credential value appears in ${where}`);
+    for (const re of params) assert.ok(!re.test(text), `${re} matches in ${where}: ${text.match(re)?.[0]}`);
+  }
 }
 
 // A connected SDK client to `serve` on the scratch layout, with these extra arguments. In oss
@@ -129,9 +161,10 @@ export async function startServer(s, extra = []) {
   const home = path.join(s.work, ".home");
   mkdirSync(home, { recursive: true });
   Object.assign(env, { ALIBABA_CLOUD_ACCESS_KEY_ID: emu.ak, ALIBABA_CLOUD_ACCESS_KEY_SECRET: emu.sk,
-                       ALIBABA_CLOUD_ECS_METADATA_DISABLED: "true", HOME: home });
+                       ALIBABA_CLOUD_SECURITY_TOKEN: emu.token, ALIBABA_CLOUD_ECS_METADATA_DISABLED: "true", HOME: home });
   const close = client.close.bind(client);
   client.emulator = emu;
+  const received = []; // every JSON-RPC message the client receives, as text
   client.close = async () => {
     try {
       await close();
@@ -139,12 +172,19 @@ export async function startServer(s, extra = []) {
       await stopProcess(emu.proc);
     }
   };
+  client.leakCheck = () =>
+    assertNoLeak([["the messages", received.join("\n")], ["the server log", client.serverStderr.text]], emu);
   const transport = new StdioClientTransport({
     command: BIN,
     args: ["serve", "--backend", "oss", "--bucket", BUCKET, "--endpoint", emu.base, "--imm-endpoint", emu.base,
-           "--imm-project", IMM_PROJECT, "--output-dir", s.outputs, "--input-dir", s.inputs, ...extra],
+           "--imm-project", IMM_PROJECT, "--output-dir", s.outputs, "--input-dir", s.inputs, "--log-level", "debug", ...extra],
     stderr: "pipe", env });
-  client.serverStderr = collect(transport.stderr); // drained: a full pipe would stall the server
+  client.serverStderr = collect(transport.stderr, 64 << 20); // drained: a full pipe would stall the server
+  let handler;
+  Object.defineProperty(transport, "onmessage", {
+    get: () => handler && ((m) => { received.push(JSON.stringify(m)); handler(m); }),
+    set: (h) => { handler = h; },
+  });
   try {
     await client.connect(transport);
     const setup = await client.callTool({ name: "imm_setup", arguments: { project: IMM_PROJECT } });
