@@ -18,7 +18,7 @@ import { ffmpeg } from "./lib/local_media.mjs";
 import { CLEAR_ERROR, assertOk, errorText, filesUnder, ossClient, ossScratch, startEmulator,
          startOssServer } from "./lib/oss_stack.mjs";
 
-const CREDS = { ak: "LTAIfaultsAccessKey01", sk: "faultsSecretKey0123456789abcdef", token: undefined };
+const CREDS = { ak: "FAKE-faults-key-id", sk: "FAKE-faults-secret-not-real", token: undefined };
 const FAULTS = ["--fault-5xx", "0.1", "--fault-drop", "0.05", "--fault-drop-after", "0.05", "--seed", "20261124"];
 const THRESHOLD = 1 << 20;
 

@@ -17,8 +17,8 @@ import { CLEAR_ERROR, assertOk, errorText, ossClient, ossScratch, startEmulator,
          startOssServer } from "./lib/oss_stack.mjs";
 
 const CREDS = {
-  ak: "LTAI5tPlantedLeakAk7Q",
-  sk: "PlantedSecret+Key/With=Chars9x",
+  ak: "FAKE-planted-leak-key",
+  sk: "FAKE-planted+secret/with=chars",
   token: "STS.tok+en/with=chars+/==",
 };
 

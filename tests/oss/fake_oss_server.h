@@ -30,7 +30,7 @@
 
 namespace omm::oss::testing {
 
-inline const Credentials kTestCreds{"LTAItestkeyid01", "test-secret-0123456789", ""};
+inline const Credentials kTestCreds{"FAKE-test-key-01", "FAKE-test-secret-0123", ""};
 inline constexpr const char* kTestRegion = "cn-hangzhou";
 
 // "20231216T162057Z" → time.

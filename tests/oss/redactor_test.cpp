@@ -372,7 +372,7 @@ TEST_CASE("redactor: log sink redacts formatted messages") {
 // tools/list pages skip the redaction hook (src/mcp/server.h ServerOptions::redact): that is only
 // sound while the redactor has nothing to remove from the build-time tool entries.
 TEST_CASE("redactor: the compiled-in tools/list entries pass unchanged") {
-  omm::oss::Redactor r(omm::oss::Credentials{"LTAI5tPlantedKeyId", "PlantedSecret+/=value",
+  omm::oss::Redactor r(omm::oss::Credentials{"FAKE-test-key-id", "FAKE-test-secret+/=value",
                                              "STS.planted+token/with=chars"});
   size_t entries = 0;
   for (const auto& file : omm::embedded::tool_listing()) {
