@@ -10,7 +10,10 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <fstream>
+#include <sstream>
 #include <thread>
 
 extern char** environ;
@@ -24,20 +27,6 @@ void close_fd(int& fd) {
   fd = -1;
 }
 
-// Owns the spawn attribute and file-action objects for the duration of one spawn.
-struct SpawnSetup {
-  posix_spawnattr_t attr;
-  posix_spawn_file_actions_t actions;
-  SpawnSetup() {
-    posix_spawnattr_init(&attr);
-    posix_spawn_file_actions_init(&actions);
-  }
-  ~SpawnSetup() {
-    posix_spawn_file_actions_destroy(&actions);
-    posix_spawnattr_destroy(&attr);
-  }
-};
-
 }  // namespace
 
 Result<std::unique_ptr<ChildProcess>> ChildProcess::spawn(const std::vector<std::string>& argv,
@@ -50,41 +39,19 @@ Result<std::unique_ptr<ChildProcess>> ChildProcess::spawn(const std::vector<std:
     for (int* fd : {&out[0], &out[1], &err[0], &err[1]}) close_fd(*fd);
     return Status::error("engine.spawn", fmt::format("pipe: {}", std::strerror(e)));
   }
-
-  SpawnSetup s;
-  // Own process group (kill() reaches every descendant); default signals, nothing blocked:
-  // the server may ignore SIGPIPE or block signals in its threads.
-  sigset_t none;
-  sigset_t all;
-  sigemptyset(&none);
-  sigfillset(&all);
-  sigdelset(&all, SIGKILL);
-  sigdelset(&all, SIGSTOP);
-  posix_spawnattr_setflags(&s.attr,
-                           POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-  posix_spawnattr_setpgroup(&s.attr, 0);
-  posix_spawnattr_setsigmask(&s.attr, &none);
-  posix_spawnattr_setsigdefault(&s.attr, &all);
-  posix_spawn_file_actions_addopen(&s.actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_adddup2(&s.actions, out[1], 1);
-  posix_spawn_file_actions_adddup2(&s.actions, err[1], 2);
-
-  std::vector<char*> args;
-  args.reserve(argv.size() + 1);
-  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-
-  pid_t pid = -1;
-  int rc = ::posix_spawnp(&pid, args[0], &s.actions, &s.attr, args.data(), environ);
+  SpawnRequest request;
+  request.argv = argv;
+  request.stdout_fd = out[1];
+  request.stderr_fd = err[1];
+  Result<pid_t> pid = spawn_process(request);
   close_fd(out[1]);
   close_fd(err[1]);
-  if (rc != 0) {
+  if (!pid.ok()) {
     close_fd(out[0]);
     close_fd(err[0]);
-    return Status::error("engine.spawn",
-                         fmt::format("cannot run {}: {}", argv[0], std::strerror(rc)));
+    return pid.status();
   }
-  return std::unique_ptr<ChildProcess>(new ChildProcess(pid, out[0], err[0], options));
+  return std::unique_ptr<ChildProcess>(new ChildProcess(*pid, out[0], err[0], options));
 }
 
 ChildProcess::ChildProcess(pid_t pid, int out_fd, int err_fd, ChildOptions options)

@@ -1,7 +1,6 @@
-// ChildProcess: one external program (ffmpeg, ffprobe) run with an argument vector — never a
-// shell. The child gets /dev/null as stdin, its own process group, default signal dispositions
-// and an empty signal mask; stdout is delivered line by line (for `-progress pipe:1`), stderr is
-// kept as a bounded tail for error messages.
+// ChildProcess: one external program (ffmpeg, ffprobe) run through proc::spawn_process (its own
+// process group, clean signal state) with stdin /dev/null; stdout is delivered line by line
+// (for `-progress pipe:1`), stderr is kept as a bounded tail for error messages.
 //
 // Thread-safety: one owner thread calls spawn()/wait(); kill() may be called from any thread at
 // any time (before, during or after wait()) and never signals a reaped (possibly reused) pid.
@@ -19,8 +18,14 @@
 #include <vector>
 
 #include "core/status.h"
+#include "proc/process.h"
 
 namespace omm::local {
+
+using proc::process_identity;
+using proc::ProcessIdentity;
+using proc::spawn_process;
+using proc::SpawnRequest;
 
 struct ChildOptions {
   std::size_t stderr_tail_bytes = 16 * 1024;  // stderr kept for messages (the last N bytes)

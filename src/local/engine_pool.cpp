@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <spdlog/fmt/fmt.h>
 #include <spdlog/spdlog.h>
 #include <sys/wait.h>
@@ -12,7 +11,7 @@
 #include <cerrno>
 #include <cstring>
 
-extern char** environ;
+#include "local/child_process.h"
 
 namespace omm::local {
 
@@ -73,36 +72,27 @@ Result<std::unique_ptr<EnginePool::Worker>> EnginePool::start_worker() {
     ::close(in[1]);
     return Status::error("engine.start", std::strerror(errno));
   }
-  std::string mem = std::to_string(options_.memory_limit_mb);
-  std::string pixels = std::to_string(options_.max_pixels);
-  std::vector<char*> argv = {const_cast<char*>(options_.executable.c_str()),
-                             const_cast<char*>("--memory-limit-mb"), mem.data(),
-                             const_cast<char*>("--max-pixels"), pixels.data(), nullptr};
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, in[0], 0);
-  posix_spawn_file_actions_adddup2(&actions, out[1], 1);
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
-  posix_spawnattr_setpgroup(&attr, 0);
-  pid_t pid = -1;
-  int rc = posix_spawn(&pid, options_.executable.c_str(), &actions, &attr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  posix_spawnattr_destroy(&attr);
+  SpawnRequest request;
+  request.argv = {options_.executable, "--memory-limit-mb",
+                  std::to_string(options_.memory_limit_mb), "--max-pixels",
+                  std::to_string(options_.max_pixels)};
+  request.stdin_fd = in[0];
+  request.stdout_fd = out[1];
+  request.stderr_fd = 2;  // the worker's own diagnostics join the server's log stream
+  Result<pid_t> pid = spawn_process(request);
   ::close(in[0]);
   ::close(out[1]);
-  if (rc != 0) {
+  if (!pid.ok()) {
     ::close(in[1]);
     ::close(out[0]);
     return Status::error("engine.start", fmt::format("cannot start {}: {}", options_.executable,
-                                                     std::strerror(rc)));
+                                                     pid.status().message()));
   }
   auto w = std::make_unique<Worker>();
-  w->pid = pid;
+  w->pid = *pid;
   w->to_worker = in[1];
   w->from_worker = out[0];
-  spdlog::debug("engine worker {} started: {}", pid, options_.executable);
+  spdlog::debug("engine worker {} started: {}", *pid, options_.executable);
   return w;
 }
 

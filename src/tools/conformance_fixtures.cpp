@@ -2,7 +2,6 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <spdlog/fmt/fmt.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -15,8 +14,7 @@
 #include <thread>
 
 #include "mcp/server.h"
-
-extern char** environ;
+#include "proc/process.h"
 
 namespace omm::tools {
 
@@ -75,18 +73,15 @@ json slow_operation(CallContext& ctx, const json& args) {
     std::ofstream(temp) << "partial";
   }
   std::string seconds = fmt::format("{:.3f}", duration_ms / 1000.0);
-  const char* argv[] = {"sleep", seconds.c_str(), nullptr};
-  pid_t pid = -1;
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_adddup2(&actions, 2, 1);  // never write to the protocol stream
-  int rc = posix_spawnp(&pid, "sleep", &actions, nullptr, const_cast<char**>(argv), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) {
+  proc::SpawnRequest request;
+  request.argv = {"sleep", seconds};
+  request.stdout_fd = 2;  // never write to the protocol stream
+  Result<pid_t> spawned = proc::spawn_process(request);
+  if (!spawned.ok()) {
     if (!temp.empty()) std::remove(temp.c_str());
     return mcp::error_result(Status::error("internal.spawn", "cannot start sleep"));
   }
+  pid_t pid = *spawned;
   int hook = ctx.on_cancel([pid, temp] {
     ::kill(pid, SIGKILL);
     if (!temp.empty()) std::remove(temp.c_str());
