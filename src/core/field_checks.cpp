@@ -81,29 +81,6 @@ std::size_t utf8_length(std::string_view text) {
   return n;
 }
 
-Status check_object_key(std::string_view key, const ErrorScope& scope, std::string_view field) {
-  if (Status s = check_text_field(key, scope, field); !s) return s;
-  if (key.size() > kMaxKeyBytes) {
-    return scope.error(field, fmt::format("{} must be at most {} bytes, got {} bytes", field,
-                                          kMaxKeyBytes, key.size()));
-  }
-  if (key.front() == '/' || key.front() == '\\') {
-    return scope.error(field, fmt::format("{} must not start with '{}', got {}", field,
-                                          key.front(), quote_text(key)));
-  }
-  std::size_t start = 0;
-  while (start <= key.size()) {
-    std::size_t end = key.find('/', start);
-    if (end == std::string_view::npos) end = key.size();
-    if (key.substr(start, end - start) == "..") {
-      return scope.error(field, fmt::format("{} must not contain a '..' segment, got {}", field,
-                                            quote_text(key)));
-    }
-    start = end + 1;
-  }
-  return Status::ok();
-}
-
 Status check_local_path(std::string_view path, const ErrorScope& scope, std::string_view field) {
   if (Status s = check_text_field(path, scope, field); !s) return s;
   constexpr std::size_t kMaxPathBytes = 4096;
@@ -156,13 +133,6 @@ Status check_imm_project(std::string_view name, const ErrorScope& scope, std::st
                                           "'_', got {}", field, quote_text(name)));
   }
   return Status::ok();
-}
-
-bool key_has_extension(std::string_view key) {
-  std::size_t slash = key.rfind('/');
-  std::string_view base = slash == std::string_view::npos ? key : key.substr(slash + 1);
-  std::size_t dot = base.rfind('.');
-  return dot != std::string_view::npos && dot > 0 && dot + 1 < base.size();
 }
 
 }  // namespace omm::core

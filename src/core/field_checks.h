@@ -1,24 +1,20 @@
-// Checks of the free-text fields of a request: object keys, local paths, source URIs, bucket,
-// region, endpoint. Pure functions; the error id is `scope.id(field)`.
-//
-// Object keys (source, target, watermark image, concat inputs, transfers): non-empty, at most
-// 1023 bytes, valid UTF-8, no control characters, no leading '/' or '\', no ".." segment.
+// Checks of the free-text fields of a request: local paths, source URIs, bucket, region,
+// endpoint (object keys: core/object_key.h, included here). Pure functions; the error id is
+// `scope.id(field)`.
 #pragma once
 
 #include <string_view>
 
 #include "core/error_scope.h"
+#include "core/object_key.h"
 #include "core/status.h"
 
 namespace omm::core {
-
-inline constexpr std::size_t kMaxKeyBytes = 1023;
 
 bool is_valid_utf8(std::string_view text);
 bool has_control_chars(std::string_view text);
 std::size_t utf8_length(std::string_view text);  // code points (text must be valid UTF-8)
 
-Status check_object_key(std::string_view key, const ErrorScope& scope, std::string_view field);
 // A local path as given (relative paths are resolved by the executor against --output-dir).
 Status check_local_path(std::string_view path, const ErrorScope& scope, std::string_view field);
 // An absolute local path or an http(s) URL.
@@ -30,8 +26,5 @@ Status check_region(std::string_view region, const ErrorScope& scope, std::strin
 Status check_endpoint(std::string_view endpoint, const ErrorScope& scope, std::string_view field);
 // An IMM project name: 1..128 of [A-Za-z0-9_-].
 Status check_imm_project(std::string_view name, const ErrorScope& scope, std::string_view field);
-
-// True when the last path segment of a key has a file extension ("v/f.jpg", not "v/f").
-bool key_has_extension(std::string_view key);
 
 }  // namespace omm::core

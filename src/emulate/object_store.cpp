@@ -214,15 +214,8 @@ Result<ObjectList> ObjectStore::list(std::string_view bucket, const ListQuery& q
   req.prefix = base + query.prefix;
   req.delimiter = query.delimiter;
   req.max_keys = query.max_keys;
-  if (!query.after.empty()) {
-    req.continuation_token = base + query.after;
-    // A common prefix as the marker skips everything under it.
-    if (!query.delimiter.empty() && query.after.size() >= query.delimiter.size() &&
-        query.after.compare(query.after.size() - query.delimiter.size(), std::string::npos,
-                            query.delimiter) == 0) {
-      req.continuation_token += "\xff";
-    }
-  }
+  // A common prefix as the marker skips everything under it (DirStore::list).
+  if (!query.after.empty()) req.start_after = base + query.after;
   auto page = dir_.list(req);
   if (!page.ok()) return Status::error("emulate.InvalidArgument", page.status().message());
   ObjectList out;
@@ -233,9 +226,7 @@ Result<ObjectList> ObjectStore::list(std::string_view bucket, const ListQuery& q
   for (const auto& p : page->common_prefixes) out.common_prefixes.push_back(p.substr(base.size()));
   out.truncated = page->truncated;
   if (out.truncated) {
-    std::string last = page->next_continuation_token.substr(base.size());
-    if (!last.empty() && last.back() == '\xff') last.pop_back();
-    out.next_after = last;
+    out.next_after = page->next_after.substr(base.size());
   }
   return out;
 }

@@ -15,7 +15,7 @@
 #include <system_error>
 
 #include "core/error_scope.h"
-#include "core/field_checks.h"
+#include "core/object_key.h"
 
 namespace omm::local {
 
@@ -23,11 +23,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-bool hidden_key(std::string_view key) {
-  return key == ".jobs" || key == ".tmp" || key.rfind(".jobs/", 0) == 0 ||
-         key.rfind(".tmp/", 0) == 0 || key.find("/.omm-part-") != std::string_view::npos ||
-         key.rfind(".omm-part-", 0) == 0;
-}
+// The longest file name of the filesystems the root lives on (NAME_MAX).
+constexpr std::size_t kMaxSegmentBytes = 255;
 
 ObjectInfo info_for(const std::string& key, const struct stat& st) {
   ObjectInfo info;
@@ -61,12 +58,19 @@ Result<DirStore> DirStore::open(const std::string& root) {
 }
 
 Result<std::string> DirStore::path_for(std::string_view key) const {
-  core::ErrorScope scope("key");
   if (Status s = core::check_object_key(key, core::ErrorScope("local"), "key"); !s.is_ok()) {
     return Status::error("invalid_argument.key", s.message());
   }
-  if (hidden_key(key)) {
-    return Status::error("invalid_argument.key", fmt::format("key {} is reserved", std::string(key)));
+  for (std::size_t start = 0; start < key.size();) {
+    std::size_t end = std::min(key.find('/', start), key.size());
+    if (end - start > kMaxSegmentBytes) {
+      return Status::error(
+          "invalid_argument.key",
+          fmt::format("key {} has a segment of {} bytes; the local backend stores keys as files, "
+                      "whose names are at most {} bytes",
+                      core::quote_text(key), end - start, kMaxSegmentBytes));
+    }
+    start = end + 1;
   }
   fs::path path = fs::path(root_) / fs::path(std::string(key));
   // Resolve the deepest existing ancestor (symlinks followed) and require it inside the root.
@@ -102,7 +106,7 @@ Result<ListPage> DirStore::list(const ListRequest& request) const {
   fs::recursive_directory_iterator it(root_, fs::directory_options::skip_permission_denied, ec);
   for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
     std::string rel = it->path().string().substr(root_.size() + 1);
-    if (hidden_key(rel)) {
+    if (core::is_reserved_key(rel)) {
       if (it->is_directory()) it.disable_recursion_pending();
       continue;
     }
@@ -115,8 +119,13 @@ Result<ListPage> DirStore::list(const ListRequest& request) const {
   std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   ListPage page;
   std::string last_prefix;
+  const std::string& after = request.start_after;
+  const bool after_prefix = !after.empty() && !request.delimiter.empty() &&
+                            after.size() >= request.delimiter.size() &&
+                            after.compare(after.size() - request.delimiter.size(),
+                                          std::string::npos, request.delimiter) == 0;
   for (const auto& [key, st] : all) {
-    if (!request.continuation_token.empty() && key <= request.continuation_token) continue;
+    if (!after.empty() && (key <= after || (after_prefix && key.rfind(after, 0) == 0))) continue;
     std::string common;
     if (!request.delimiter.empty()) {
       size_t pos = key.find(request.delimiter, request.prefix.size());
@@ -130,13 +139,13 @@ Result<ListPage> DirStore::list(const ListRequest& request) const {
     if (!common.empty()) {
       page.common_prefixes.push_back(common);
       last_prefix = common;
-      page.next_continuation_token = common + "\xff";
+      page.next_after = common;
     } else {
       page.objects.push_back(info_for(key, st));
-      page.next_continuation_token = key;
+      page.next_after = key;
     }
   }
-  if (!page.truncated) page.next_continuation_token.clear();
+  if (!page.truncated) page.next_after.clear();
   return page;
 }
 
@@ -149,12 +158,16 @@ Status DirStore::remove(std::string_view key) const {
   return Status::ok();
 }
 
-Result<std::string> DirStore::temp_path_for(std::string_view key) const {
+Result<std::string> DirStore::temp_path_for(std::string_view key, MadeDirs* made) const {
   auto path = path_for(key);
   if (!path.ok()) return path.status();
   fs::path p(*path);
   std::error_code ec;
-  fs::create_directories(p.parent_path(), ec);
+  if (made != nullptr) {
+    ec = made->make_parents_of(p);
+  } else {
+    fs::create_directories(p.parent_path(), ec);
+  }
   if (ec) return Status::error("local.io", "cannot create the directory for " + std::string(key));
   return (p.parent_path() / (".omm-part-" + random_suffix() + "-" + p.filename().string())).string();
 }
@@ -174,15 +187,18 @@ Result<ObjectInfo> DirStore::commit(const std::string& temp_path, std::string_vi
 }
 
 Result<ObjectInfo> DirStore::put_file(std::string_view key, const std::string& local_path) const {
-  auto temp = temp_path_for(key);
+  MadeDirs made;
+  auto temp = temp_path_for(key, &made);
   if (!temp.ok()) return temp.status();
   std::error_code ec;
   fs::copy_file(local_path, *temp, fs::copy_options::overwrite_existing, ec);
   if (ec) {
     ::unlink(temp->c_str());
-    return Status::error("local.io", fmt::format("cannot read {}: {}", local_path, ec.message()));
+    return Status::error("local.io", fmt::format("cannot read the source file: {}", ec.message()));
   }
-  return commit(*temp, key);
+  auto info = commit(*temp, key);
+  if (info.ok()) made.keep();
+  return info;
 }
 
 std::string DirStore::content_type_for(std::string_view key) {

@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <thread>
 
+#include "core/list_token.h"
+#include "core/object_key.h"
 #include "oss_backend/executor.h"
 #include "oss_backend/random_id.h"
 
@@ -33,19 +35,32 @@ Result<json> OssExecutor::run_object_tool(const std::string& tool, const json& a
     oss::ListOptions lo;
     lo.prefix = args.value("prefix", "");
     lo.delimiter = args.value("delimiter", "");
-    lo.continuation_token = args.value("continuation_token", "");
+    if (std::string token = args.value("continuation_token", ""); !token.empty()) {
+      auto position = core::decode_list_token(core::ListBackend::kOss, token);
+      if (!position.ok()) return position.status();
+      lo.continuation_token = std::move(*position);
+    }
     lo.max_keys = args.value("max_keys", 100);
     auto page = client_->list_objects_v2(lo, bucket);
     if (!page.ok()) return page.status();
     json objects = json::array();
     for (const auto& o : page->objects) {
+      // The server's own areas (temporary uploads) are not listed, as on the local backend.
+      if (core::is_reserved_key(o.key)) continue;
       objects.push_back({{"key", o.key}, {"size", o.size}, {"last_modified", o.last_modified},
                          {"etag", o.etag}});
     }
+    json prefixes = json::array();
+    for (const auto& p : page->common_prefixes) {
+      if (!core::is_reserved_key(p)) prefixes.push_back(p);
+    }
     result["request_id"] = page->request_id;
-    result["data"] = {{"objects", objects}, {"common_prefixes", page->common_prefixes},
-                      {"is_truncated", page->truncated}};
-    if (page->truncated) result["data"]["next_continuation_token"] = page->next_continuation_token;
+    result["data"] = {
+        {"objects", objects}, {"common_prefixes", prefixes}, {"is_truncated", page->truncated}};
+    if (page->truncated) {
+      result["data"]["next_continuation_token"] =
+          core::encode_list_token(core::ListBackend::kOss, page->next_continuation_token);
+    }
     return result;
   }
   if (tool == "imm_setup") return imm_setup(args);

@@ -27,11 +27,40 @@ TEST_CASE("field checks: object keys") {
       {"\xc0\xaf", "target_key must be valid UTF-8"},      // overlong '/'
       {std::string(1023, 'x'), "ok"},
       {std::string(1024, 'x'), "target_key must be at most 1023 bytes, got 1024 bytes"},
+      // One canonical spelling: no empty and no "." segments.
+      {"./a.jpg", "target_key must not contain a '.' segment, got \"./a.jpg\""},
+      {"a/./b", "target_key must not contain a '.' segment, got \"a/./b\""},
+      {"a/.", "target_key must not contain a '.' segment, got \"a/.\""},
+      {".", "target_key must not contain a '.' segment, got \".\""},
+      {"a//b",
+       "target_key must not contain an empty segment ('//' or a trailing '/'), got \"a//b\""},
+      {"a/", "target_key must not contain an empty segment ('//' or a trailing '/'), got \"a/\""},
+      {"a/.b", "ok"},
+      {"a/b.", "ok"},
+      {"..a/b", "ok"},
+      // The server's own areas, however they are reached.
+      {".jobs", "reserved"},
+      {".jobs/local-job-1.json", "reserved"},
+      {".tmp/x", "reserved"},
+      {".oss-media-mcp/tmp/x/a.png", "reserved"},
+      {"a/.omm-part-1-x.jpg", "reserved"},
+      {".omm-part-x", "reserved"},
+      {"./.jobs/x.json", "target_key must not contain a '.' segment, got \"./.jobs/x.json\""},
+      {".//.tmp/x", "target_key must not contain a '.' segment, got \".//.tmp/x\""},
+      {"a/.jobs/x", "ok"},
+      {".jobsx/x", "ok"},
+      {"a/x.omm-part-1", "ok"},
   };
   for (const auto& c : cases) {
     CAPTURE(c.key);
     omm::Status s = check_object_key(c.key, scope, "target_key");
-    CHECK((s ? std::string("ok") : s.message()) == c.expect);
+    if (std::string(c.expect) == "reserved") {
+      REQUIRE_FALSE(s);
+      CHECK(s.message().find("reserved for the server's own files") != std::string::npos);
+      CHECK(is_reserved_key(c.key));
+    } else {
+      CHECK((s ? std::string("ok") : s.message()) == c.expect);
+    }
     if (!s) CHECK(s.id() == "invalid_argument.image_process.output.target_key");
   }
 }

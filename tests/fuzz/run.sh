@@ -21,7 +21,7 @@ timeout_s="${FUZZ_TIMEOUT:-25}"
 jobs="${FUZZ_JOBS:-1}"
 max_time=()
 [[ -n "${FUZZ_MAX_TIME:-}" ]] && max_time=(-max_total_time="$FUZZ_MAX_TIME")
-all_targets=(cli_args http_guard jsonrpc ops schema session)
+all_targets=(cli_args http_guard jsonrpc keys ops schema session)
 targets=("${@:-${all_targets[@]}}")
 
 if [[ ! -f "$build/build.ninja" ]]; then

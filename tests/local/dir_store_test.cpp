@@ -3,11 +3,13 @@
 #include <doctest/doctest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
 namespace fs = std::filesystem;
 using omm::local::DirStore;
+using omm::local::ListRequest;
 
 namespace {
 
@@ -35,10 +37,28 @@ TEST_CASE("keys map to files inside the root only") {
     const char* key;
     const char* id;
   } cases[] = {
-      {"a.jpg", ""},          {"dir/sub/a.jpg", ""},        {"../x", "invalid_argument.key"},
-      {"a/../../x", "invalid_argument.key"}, {"/etc/passwd", "invalid_argument.key"},
-      {"a\x01" "b", "invalid_argument.key"}, {"", "invalid_argument.key"},
-      {".jobs/j.json", "invalid_argument.key"}, {"link/passwd", "local.escape"},
+      {"a.jpg", ""},
+      {"dir/sub/a.jpg", ""},
+      {"../x", "invalid_argument.key"},
+      {"a/../../x", "invalid_argument.key"},
+      {"/etc/passwd", "invalid_argument.key"},
+      {"a\x01"
+       "b",
+       "invalid_argument.key"},
+      {"", "invalid_argument.key"},
+      {".jobs/j.json", "invalid_argument.key"},
+      {"link/passwd", "local.escape"},
+      {"./.jobs/j.json", "invalid_argument.key"},
+      {".//.tmp/x", "invalid_argument.key"},
+      {"a/./b.jpg", "invalid_argument.key"},
+      {"a//b.jpg", "invalid_argument.key"},
+      {"v/.omm-part-1-x.mp4", "invalid_argument.key"},
+      // A segment longer than a file name may be: the key's fault, not an escape.
+      {"a/xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+       "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+       "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+       ".jpg",
+       "invalid_argument.key"},
   };
   fs::create_directory_symlink("/etc", store->root() + "/link");
   for (const auto& c : cases) {
@@ -96,8 +116,47 @@ TEST_CASE("listing by prefix, delimiter and continuation") {
   REQUIRE(page1.ok());
   CHECK(page1->truncated);
   CHECK(page1->objects.size() == 2);
-  auto page2 = store->list({"", "", 2, page1->next_continuation_token});
+  auto page2 = store->list({"", "", 2, page1->next_after});
   REQUIRE(page2.ok());
   CHECK(page2->objects.front().key > page1->objects.back().key);
   CHECK(store->list({"", "", 0, ""}).status().id() == "invalid_argument.object_list.max_keys");
+}
+
+TEST_CASE("paging with a delimiter reaches every key once, 4-byte UTF-8 under a prefix included") {
+  TempRoot t;
+  auto store = DirStore::open(t.path);
+  REQUIRE(store.ok());
+  // Keys that sort after the common prefix's last byte: U+1F600 starts with 0xF0.
+  const std::vector<std::string> keys = {
+      "a.jpg",   "d/\xf0\x9f\x98\x80.jpg",   "d/\xf0\x9f\x98\x81/x.jpg",
+      "d/z.jpg", "e/\xf0\x9f\x98\x80/y.jpg", "\xf0\x9f\x98\x80.jpg"};
+  for (const auto& k : keys) {
+    auto p = store->path_for(k);
+    REQUIRE(p.ok());
+    fs::create_directories(fs::path(*p).parent_path());
+    std::ofstream(*p) << k;
+  }
+  for (const std::string delimiter : {"", "/"}) {
+    for (int page_size : {1, 2, 3}) {
+      CAPTURE(delimiter);
+      CAPTURE(page_size);
+      std::vector<std::string> seen;
+      ListRequest req{"", delimiter, page_size, ""};
+      for (int pages = 0; pages < 20; ++pages) {
+        auto page = store->list(req);
+        REQUIRE(page.ok());
+        for (const auto& o : page->objects) seen.push_back(o.key);
+        for (const auto& p : page->common_prefixes) seen.push_back(p);
+        if (!page->truncated) break;
+        REQUIRE_FALSE(page->next_after.empty());
+        req.start_after = page->next_after;
+      }
+      std::vector<std::string> want =
+          delimiter.empty() ? keys
+                            : std::vector<std::string>{"a.jpg", "d/", "e/", "\xf0\x9f\x98\x80.jpg"};
+      std::sort(want.begin(), want.end());
+      std::sort(seen.begin(), seen.end());  // a page lists its objects, then its prefixes
+      CHECK(seen == want);
+    }
+  }
 }
