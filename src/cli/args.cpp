@@ -119,14 +119,35 @@ Result<ServeArgs> parse_serve_args(const std::vector<std::string>& args) {
       if (!need_value() || !parse_size(value, 0, 100000, &a.queue)) {
         return flag_error(flag, "must be 0..100000, got '" + value + "'");
       }
+    } else if (flag == "--max-jobs") {
+      if (!need_value() || !parse_size(value, 1, 256, &a.max_jobs)) {
+        return flag_error(flag, "must be 1..256, got '" + value + "'");
+      }
+    } else if (flag == "--job-queue") {
+      if (!need_value() || !parse_size(value, 0, 10000, &a.job_queue)) {
+        return flag_error(flag, "must be 0..10000, got '" + value + "'");
+      }
+    } else if (flag == "--max-sessions") {
+      if (!need_value() || !parse_size(value, 1, 100000, &a.max_sessions)) {
+        return flag_error(flag, "must be 1..100000, got '" + value + "'");
+      }
+    } else if (flag == "--max-streams") {
+      if (!need_value() || !parse_size(value, 1, 4096, &a.max_streams)) {
+        return flag_error(flag, "must be 1..4096, got '" + value + "'");
+      }
+    } else if (flag == "--sse-keepalive") {
+      if (!need_value() || !parse_size(value, 1, 300, &a.sse_keepalive)) {
+        return flag_error(flag, "must be 1..300 seconds, got '" + value + "'");
+      }
     } else if (flag == "--backend") {
       if (!need_value() || (value != "local" && value != "oss")) {
         return flag_error(flag, "must be one of local, oss, got '" + value + "'");
       }
       a.backend = value;
     } else if (flag == "--root" || flag == "--output-dir" || flag == "--input-dir" ||
-               flag == "--watermark-key") {
+               flag == "--watermark-key" || flag == "--state-dir") {
       if (!need_value() || value.empty()) return flag_error(flag, "needs a value");
+      if (flag == "--state-dir") a.state_dir = value;
       if (flag == "--root") a.root = value;
       if (flag == "--output-dir") a.output_dir = value;
       if (flag == "--input-dir") a.input_dirs.push_back(value);

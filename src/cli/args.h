@@ -20,6 +20,12 @@ struct ServeArgs {
   std::string log_level = "info";
   size_t workers = 16;
   size_t queue = 64;
+  size_t max_jobs = 0;         // --max-jobs: async jobs running at once (0: the number of cores)
+  size_t job_queue = 16;       // --job-queue: async jobs waiting for a slot
+  size_t max_sessions = 1000;  // --max-sessions: HTTP sessions at once
+  size_t max_streams = 64;     // --max-streams: open SSE streams (GET /mcp, GET /sse) at once
+  size_t sse_keepalive = 15;   // --sse-keepalive SECONDS: comment interval on idle SSE streams
+  std::string state_dir;       // --state-dir (empty: $XDG_STATE_HOME/oss-media-mcp …)
   size_t page_size = 0;  // 0: server default
   bool conformance_fixtures = false;
   // Local backend (defaults chosen by the caller when empty).

@@ -14,6 +14,7 @@
 #include <system_error>
 
 #include "core/error_scope.h"
+#include "core/input_formats.h"
 #include "local/child_process.h"
 #include "local/ffmpeg_args.h"
 
@@ -88,6 +89,12 @@ std::optional<double> out_time_seconds(std::string_view line) {
   return static_cast<double>(us) / 1e6;
 }
 
+// "1:02:03" for 3723 s.
+std::string clock_time(double seconds) {
+  auto s = static_cast<long long>(std::llround(seconds));
+  return fmt::format("{}:{:02d}:{:02d}", s / 3600, s / 60 % 60, s % 60);
+}
+
 struct RunContext {
   const FfmpegConfig& config;
   Clock::time_point deadline;
@@ -104,12 +111,22 @@ Status run_ffmpeg(const std::vector<std::string>& argv, RunContext& ctx) {
   auto child = ChildProcess::spawn(argv);
   if (!child.ok()) return child.status();
   ChildProcess& proc = **child;
+  if (ctx.config.on_child) ctx.config.on_child(proc.pid());
   if (ctx.cancel != nullptr && !ctx.cancel->attach(&proc)) proc.kill();
   double reported = -1;
   double out_time = 0;
+  // The header may understate the media: the limit holds on what ffmpeg really produces.
+  const double limit = static_cast<double>(ctx.config.max_duration.count());
+  bool over_limit = false;
   ChildExit exit = proc.wait(
       [&](std::string_view line) {
-        if (auto t = out_time_seconds(line)) out_time = *t;
+        if (auto t = out_time_seconds(line)) {
+          out_time = *t;
+          if (limit > 0 && out_time > limit + 1.0 && !over_limit) {
+            over_limit = true;
+            proc.kill();
+          }
+        }
         if (!ctx.progress || line.substr(0, 9) != "progress=" || ctx.expected_seconds <= 0) return;
         double fraction = std::clamp(out_time / ctx.expected_seconds, 0.0, 1.0);
         if (line == "progress=end") fraction = 1.0;
@@ -122,6 +139,14 @@ Status run_ffmpeg(const std::vector<std::string>& argv, RunContext& ctx) {
   if (ctx.cancel != nullptr) {
     ctx.cancel->detach();
     if (ctx.cancel->cancelled()) return cancelled_status();
+  }
+  if (over_limit) {
+    return Status::error(
+        "engine.limit.duration",
+        fmt::format("the media runs longer than its header says: ffmpeg passed the limit of {} "
+                    "({} s, --max-duration) and was stopped; process a part (ss and t) or raise "
+                    "the limit",
+                    clock_time(limit), ctx.config.max_duration.count()));
   }
   if (exit.timed_out) {
     return Status::error(
@@ -145,7 +170,8 @@ Status run_ffmpeg(const std::vector<std::string>& argv, RunContext& ctx) {
       why = exit.exited ? fmt::format("exit status {}", exit.code)
                         : fmt::format("killed by signal {}", exit.signal);
     }
-    return Status::error("engine.ffmpeg", fmt::format("ffmpeg failed: {}", why));
+    return Status::error("engine.ffmpeg",
+                         fmt::format("ffmpeg failed: {}", core::explain_refused_format(why)));
   }
   return Status::ok();
 }
@@ -168,12 +194,6 @@ Status move_into_place(const fs::path& from, const fs::path& to) {
 std::string extension_of(const core::Operation& op) {
   const core::Param* f = op.find("f");
   return f == nullptr ? std::string("jpg") : f->plain();
-}
-
-// "1:02:03" for 3723 s.
-std::string clock_time(double seconds) {
-  auto s = static_cast<long long>(std::llround(seconds));
-  return fmt::format("{}:{:02d}:{:02d}", s / 3600, s / 60 % 60, s % 60);
 }
 
 // The duration limit, from the probed inputs, before anything runs.

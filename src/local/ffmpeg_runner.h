@@ -11,7 +11,8 @@
 //
 // Error ids: engine.decode, engine.ffmpeg (the message carries ffmpeg's last stderr lines),
 // engine.crashed (ffmpeg was killed by a signal), engine.limit.duration (the job would read more
-// media than FfmpegConfig::max_duration; checked from the probe before ffmpeg starts),
+// media than FfmpegConfig::max_duration; checked from the probe before ffmpeg starts and from
+// ffmpeg's progress while it runs),
 // engine.timeout, engine.spawn, engine.unsupported, cancelled, local.io, and
 // invalid_argument.<tool>.<param> for what only the media can tell (a start past the end;
 // concat inputs that differ — see check_concat()).
@@ -43,8 +44,14 @@ struct FfmpegConfig {
   std::chrono::milliseconds time_limit{std::chrono::hours(2)};  // per job, probing included
   // The longest span of media one job may read (expected_output_seconds() of its inputs, so
   // ss/t, num×inter and concat pieces count): longer jobs are refused before ffmpeg starts with
-  // [engine.limit.duration]. 0: no limit (the local executor sets it from --max-duration).
+  // [engine.limit.duration]. A container header can lie about its duration, so the limit also
+  // holds while ffmpeg runs: once its output time passes the limit (plus a second of slack)
+  // the child is killed and the job fails the same way. 0: no limit (the local executor sets
+  // it from --max-duration).
   std::chrono::seconds max_duration{0};
+  // Called with the pid of every ffmpeg child right after it started (job recovery records
+  // it). May be empty.
+  std::function<void(int pid)> on_child;
 };
 
 // Cancels one job from another thread: cancel() kills the running child at once; the job then

@@ -4,6 +4,7 @@
 #include <spdlog/fmt/fmt.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -86,8 +87,16 @@ json to_json(const JobRecord& r) {
          {"target_key", r.target_key},
          {"request_id", r.request_id},
          {"partial_dirs", r.partial_dirs},
+         {"queued", r.queued},
          {"created_ms", r.created_ms},
          {"updated_ms", r.updated_ms}};
+  if (!r.children.empty()) {
+    json children = json::array();
+    for (const auto& c : r.children) {
+      children.push_back({{"pid", c.pid}, {"start_ticks", c.start_ticks}, {"boot_id", c.boot_id}});
+    }
+    j["children"] = std::move(children);
+  }
   if (r.state == JobState::kSucceeded) j["result"] = r.result;
   if (r.state == JobState::kFailed) j["error"] = {{"id", r.error_id}, {"message", r.error_message}};
   if (r.state == JobState::kCanceled && !r.reason.empty()) j["reason"] = r.reason;
@@ -122,6 +131,24 @@ Result<JobRecord> job_record_from_json(const json& j) {
       if (d.is_string()) r.partial_dirs.push_back(d.get<std::string>());
     }
   }
+  if (auto it = j.find("children"); it != j.end() && it->is_array()) {
+    for (const auto& c : *it) {
+      if (!c.is_object()) continue;
+      JobRecord::Child child;
+      auto pid = c.find("pid");
+      auto ticks = c.find("start_ticks");
+      auto boot = c.find("boot_id");
+      if (pid == c.end() || !pid->is_number_unsigned() || ticks == c.end() ||
+          !ticks->is_number_unsigned() || boot == c.end() || !boot->is_string()) {
+        continue;
+      }
+      child.pid = static_cast<int>(std::min<std::uint64_t>(pid->get<std::uint64_t>(), 1u << 30));
+      child.start_ticks = ticks->get<unsigned long long>();
+      child.boot_id = boot->get<std::string>();
+      if (child.pid > 0) r.children.push_back(std::move(child));
+    }
+  }
+  if (auto it = j.find("queued"); it != j.end() && it->is_boolean()) r.queued = it->get<bool>();
   r.created_ms = number("created_ms");
   r.updated_ms = number("updated_ms");
   if (auto it = j.find("result"); it != j.end()) r.result = *it;
@@ -160,18 +187,18 @@ Status JobJournal::write(const JobRecord& record) const {
 Result<JobRecord> JobJournal::read(std::string_view job_id) const {
   std::string path = path_of(job_id);
   std::ifstream in(path);
-  if (!in) return Status::error("job.not_found", fmt::format("no journal record {}", path));
+  if (!in) return Status::error("job.not_found", fmt::format("no journal record of {}", job_id));
   std::stringstream buffer;
   buffer << in.rdbuf();
   json j = json::parse(buffer.str(), nullptr, false);
   if (j.is_discarded()) {
     return Status::error("job.journal",
-                         fmt::format("the journal record {} is not valid JSON", path));
+                         fmt::format("the journal record of {} is not valid JSON", job_id));
   }
   auto r = job_record_from_json(j);
   if (r.ok() && r->job_id != job_id) {
-    return Status::error("job.journal", fmt::format("the journal record {} names another job ({})",
-                                                    path, r->job_id));
+    return Status::error("job.journal",
+                         fmt::format("the journal record of {} names another job", job_id));
   }
   return r;
 }

@@ -1,5 +1,7 @@
-// JobJournal: the on-disk record of the local backend's async jobs, one JSON file per job at
-// `<root>/.jobs/<job_id>.json` (docs/local-backend.md "Async jobs and the journal").
+// JobJournal: the on-disk record of the local backend's async jobs, one JSON file per job in the
+// server's own state directory (`<state>/jobs/<root tag>/<job_id>.json`, state_dir.h), never in
+// the bucket: nothing a client writes through a tool is ever read back as a record
+// (docs/local-backend.md "Async jobs and the journal").
 //
 // A record is written when a job starts (status running) and again at its terminal state
 // (succeeded with the full result, failed with the error id and message, canceled). Every write
@@ -35,6 +37,15 @@ struct JobRecord {
   // Directories where the job writes hidden `.omm-part-*` temporary names; after a crash the
   // ones modified since the job started are its partial output.
   std::vector<std::string> partial_dirs;
+  // The child processes the job started (pid and start time, ChildIdentity), so that a server
+  // started after a crash kills exactly those and nothing that merely reused a pid.
+  struct Child {
+    int pid = 0;
+    unsigned long long start_ticks = 0;
+    std::string boot_id;
+  };
+  std::vector<Child> children;
+  bool queued = false;          // running: still waiting for a free job slot (--max-jobs)
   std::int64_t created_ms = 0;  // Unix epoch milliseconds
   std::int64_t updated_ms = 0;
   nlohmann::json result;  // succeeded: the job's full result (with job_id and status)

@@ -13,6 +13,8 @@
 #include <random>
 #include <thread>
 
+#include "local/child_process.h"
+
 namespace omm::local {
 
 namespace fs = std::filesystem;
@@ -46,43 +48,38 @@ int remove_partial_output(const std::string& dir, std::int64_t since_ms) {
   return removed;
 }
 
+bool gone(pid_t pid) {
+  std::ifstream stat_file(fmt::format("/proc/{}/stat", pid));
+  std::string line;
+  if (!std::getline(stat_file, line)) return true;
+  auto close = line.rfind(')');
+  return close != std::string::npos && close + 2 < line.size() && line[close + 2] == 'Z';
+}
+
 // A dead server's children outlive it: ffmpeg ignores SIGPIPE and would finish into its hidden
-// temporary file. Kills the processes of this user whose argv names a `.omm-part-` entry of one
-// of `dirs`, and waits (briefly) until they are gone; returns how many were killed.
-int kill_orphans(const std::vector<std::string>& dirs) {
-  if (dirs.empty()) return 0;
+// temporary file. Kills the recorded children that are still the very processes the job started
+// (same pid, start time and boot), each with its process group when it leads one, and waits
+// (briefly) until they are gone; returns how many were killed.
+int kill_recorded_children(const std::vector<JobRecord::Child>& children) {
   std::vector<pid_t> killed;
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator("/proc", ec)) {
-    std::string name = e.path().filename().string();
-    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
-    pid_t pid = static_cast<pid_t>(std::stol(name));
-    struct stat st {};
-    if (pid == ::getpid() || ::stat(e.path().c_str(), &st) != 0 || st.st_uid != ::getuid())
-      continue;
-    std::ifstream in(e.path() / "cmdline", std::ios::binary);
-    std::string arg;
-    bool ours = false;
-    while (!ours && std::getline(in, arg, '\0')) {
-      for (const auto& dir : dirs) ours = ours || arg.rfind(dir + "/.omm-part-", 0) == 0;
-    }
-    if (!ours) continue;
-    ::kill(-pid, SIGKILL);  // the runner starts each child in its own process group
-    ::kill(pid, SIGKILL);
-    killed.push_back(pid);
+  for (const auto& c : children) {
+    ProcessIdentity now = process_identity(c.pid);
+    if (!now.valid() || now.start_ticks != c.start_ticks || now.boot_id != c.boot_id) continue;
+    if (::getpgid(c.pid) == c.pid) ::kill(-c.pid, SIGKILL);  // spawn_process: its own group
+    ::kill(c.pid, SIGKILL);
+    killed.push_back(c.pid);
   }
-  auto gone = [](pid_t pid) {
-    std::ifstream stat_file(fmt::format("/proc/{}/stat", pid));
-    std::string line;
-    if (!std::getline(stat_file, line)) return true;
-    auto close = line.rfind(')');
-    return close != std::string::npos && close + 2 < line.size() && line[close + 2] == 'Z';
-  };
   for (pid_t pid : killed) {
     for (int i = 0; i < 100 && !gone(pid); ++i)
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   return static_cast<int>(killed.size());
+}
+
+std::string canonical(const std::string& path) {
+  std::error_code ec;
+  fs::path c = fs::weakly_canonical(path, ec);
+  return ec ? fs::path(path).lexically_normal().string() : c.string();
 }
 
 std::string shown_id(const std::string& id) {
@@ -124,6 +121,10 @@ Result<std::unique_ptr<JobManager>> JobManager::open(JobManagerOptions options) 
           .count();
     };
   }
+  if (options.max_running == 0) {
+    options.max_running = std::max(1u, std::thread::hardware_concurrency());
+  }
+  for (auto& area : options.partial_areas) area = canonical(area);
   std::unique_ptr<JobManager> manager(new JobManager(std::move(options)));
   std::error_code ec;
   fs::create_directories(manager->journal_.dir(), ec);
@@ -136,11 +137,19 @@ Result<std::unique_ptr<JobManager>> JobManager::open(JobManagerOptions options) 
 }
 
 JobManager::JobManager(JobManagerOptions options)
-    : options_(std::move(options)), journal_((fs::path(options_.root) / ".jobs").string()) {}
+    : options_(std::move(options)), journal_(options_.journal_dir) {}
 
 JobManager::~JobManager() { shutdown(); }
 
 std::int64_t JobManager::now_ms() const { return options_.now_ms(); }
+
+bool JobManager::in_partial_area(const std::string& dir) const {
+  std::string d = canonical(dir);
+  for (const auto& area : options_.partial_areas) {
+    if (d == area || d.rfind(area + "/", 0) == 0) return true;
+  }
+  return false;
+}
 
 void JobManager::recover() {
   journal_.remove_stale_temporaries();
@@ -156,12 +165,20 @@ void JobManager::recover() {
     }
     JobRecord r = std::move(*record);
     if (r.state == JobState::kRunning) {
-      if (int n = kill_orphans(r.partial_dirs); n > 0) {
+      if (int n = kill_recorded_children(r.children); n > 0) {
         spdlog::info("job {}: killed {} orphaned child process(es)", r.job_id, n);
       }
       int removed = 0;
-      for (const auto& dir : r.partial_dirs) removed += remove_partial_output(dir, r.created_ms);
+      for (const auto& dir : r.partial_dirs) {
+        if (!in_partial_area(dir)) {
+          spdlog::warn("job {}: partial dir outside the root and output directory left alone",
+                       r.job_id);
+          continue;
+        }
+        removed += remove_partial_output(dir, r.created_ms);
+      }
       r.state = JobState::kFailed;
+      r.queued = false;
       r.error_id = "job.interrupted";
       r.error_message = fmt::format(
           "job {} ({}) was interrupted: the server running it stopped before it finished; {}; "
@@ -186,16 +203,33 @@ Status JobManager::not_found(const std::string& id) const {
 
 Result<std::string> JobManager::start(JobSpec spec, Work work, ProgressFn progress) {
   std::vector<std::thread> finished;
+  auto job = std::make_shared<Job>();
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (shutting_down_) return Status::error("job.shutdown", "the server is shutting down");
-    for (auto& [id, job] : jobs_) {
-      if (job->done && job->thread.joinable()) finished.push_back(std::move(job->thread));
+    const size_t capacity = options_.max_running + options_.max_queued;
+    if (active_ >= capacity) {
+      return Status::error(
+          "server.busy",
+          fmt::format("too many async jobs ({} running, {} waiting, the most this server takes: "
+                      "--max-jobs {}, --job-queue {}); wait for one to finish (job_status) or "
+                      "retry later",
+                      running_, active_ - running_, options_.max_running, options_.max_queued));
+    }
+    ++active_;  // taken here, so concurrent starts cannot overshoot
+    job->record.queued = active_ - 1 >= options_.max_running;
+    // Finished jobs leave memory (their records stay in the journal).
+    for (auto it = jobs_.begin(); it != jobs_.end();) {
+      if (!it->second->done) {
+        ++it;
+        continue;
+      }
+      if (it->second->thread.joinable()) finished.push_back(std::move(it->second->thread));
+      it = jobs_.erase(it);
     }
   }
   for (auto& t : finished) t.join();
 
-  auto job = std::make_shared<Job>();
   JobRecord& r = job->record;
   r.job_id = new_job_id();
   r.tool = std::move(spec.tool);
@@ -204,11 +238,18 @@ Result<std::string> JobManager::start(JobSpec spec, Work work, ProgressFn progre
   r.request_id = std::move(spec.request_id);
   r.partial_dirs = std::move(spec.partial_dirs);
   r.created_ms = r.updated_ms = now_ms();
-  if (Status s = journal_.write(r); !s) return s;
+  if (Status s = journal_.write(r); !s) {
+    std::lock_guard<std::mutex> lock(mu_);
+    --active_;
+    slot_cv_.notify_all();
+    return s;
+  }
 
   std::lock_guard<std::mutex> lock(mu_);
   if (shutting_down_) {
+    --active_;
     r.state = JobState::kCanceled;
+    r.queued = false;
     r.reason = "shutdown";
     (void)journal_.write(r);
     return Status::error("job.shutdown", "the server is shutting down");
@@ -218,24 +259,58 @@ Result<std::string> JobManager::start(JobSpec spec, Work work, ProgressFn progre
   job->thread = std::thread([this, job, work = std::move(work), progress = std::move(progress)] {
     run_job(job, work, progress);
   });
-  spdlog::debug("job {} started", id);
+  spdlog::debug("job {} started{}", id, r.queued ? " (queued)" : "");
   return id;
+}
+
+bool JobManager::take_slot(const std::shared_ptr<Job>& job) {
+  std::unique_lock<std::mutex> lock(mu_);
+  bool waited = false;
+  while (running_ >= options_.max_running && !job->cancel.load()) {
+    waited = true;
+    slot_cv_.wait(lock);
+  }
+  if (job->cancel.load()) return false;
+  ++running_;
+  if (!job->record.queued && !waited) return true;
+  job->record.queued = false;
+  JobRecord copy = job->record;
+  lock.unlock();
+  if (Status s = journal_.write(copy); !s) spdlog::warn("job journal: {}", s.to_string());
+  return true;
+}
+
+void JobManager::record_child(const std::shared_ptr<Job>& job, int pid) {
+  ProcessIdentity identity = process_identity(pid);
+  if (!identity.valid()) return;  // already gone: nothing to recover
+  JobRecord copy;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    job->record.children.push_back(
+        JobRecord::Child{identity.pid, identity.start_ticks, identity.boot_id});
+    copy = job->record;
+  }
+  if (Status s = journal_.write(copy); !s) spdlog::warn("job journal: {}", s.to_string());
 }
 
 void JobManager::run_job(const std::shared_ptr<Job>& job, const Work& work,
                          const ProgressFn& progress) {
   RunContext context;
   context.cancelled = [job] { return job->cancel.load(); };
+  context.child_started = [this, job](int pid) { record_child(job, pid); };
   if (progress) {
     context.progress = [job, progress](double fraction, const std::string& message) {
       if (!job->cancel.load()) progress(fraction, message);
     };
   }
-  Result<json> result = Status::error("internal", "the job did not run");
-  try {
-    result = work(context);
-  } catch (const std::exception& e) {
-    result = Status::error("internal", fmt::format("the job failed unexpectedly: {}", e.what()));
+  const bool ran = take_slot(job);
+  Result<json> result = Status::error("cancelled", "the job was canceled before it started");
+  if (ran) {
+    try {
+      result = work(context);
+    } catch (const std::exception& e) {
+      result = Status::error("internal", fmt::format("the job failed unexpectedly: {}", e.what()));
+    }
   }
 
   JobRecord r;
@@ -244,6 +319,7 @@ void JobManager::run_job(const std::shared_ptr<Job>& job, const Work& work,
     r = job->record;
     r.reason = job->cancel_reason;
   }
+  r.queued = false;
   r.updated_ms = now_ms();
   if (result.ok()) {
     r.state = JobState::kSucceeded;
@@ -267,7 +343,10 @@ void JobManager::run_job(const std::shared_ptr<Job>& job, const Work& work,
     std::lock_guard<std::mutex> lock(mu_);
     job->record = std::move(r);
     job->done = true;
+    if (ran) --running_;
+    --active_;
   }
+  slot_cv_.notify_all();
   cv_.notify_all();
 }
 
@@ -308,6 +387,7 @@ Result<JobRecord> JobManager::cancel(const std::string& id, std::chrono::millise
       it->second->cancel.store(true);
     }
   }
+  slot_cv_.notify_all();  // a queued job ends at once
   return wait(id, timeout);
 }
 
@@ -325,6 +405,7 @@ void JobManager::shutdown() {
       if (job->thread.joinable()) threads.push_back(std::move(job->thread));
     }
   }
+  slot_cv_.notify_all();
   for (auto& t : threads) t.join();
 }
 

@@ -6,16 +6,23 @@
 // Each job has a cancel flag that the work sees through RunContext::cancelled (the FFmpeg runner
 // then kills its child and removes partial output).
 //
-// Opening a manager recovers the journal of a previous server on the same root: a record still
-// `running` belongs to a dead process and becomes `failed` with `[job.interrupted]`; the dead
-// server's children still writing into the record's partial_dirs (their argv names a
-// `.omm-part-*` entry there) are killed, and its partial output (`.omm-part-*` names there
-// modified since the job started) is removed; terminal records older than `retention` are deleted.
+// Jobs are bounded: at most `max_running` run at once and at most `max_queued` more wait for a
+// slot (journaled as running with `queued: true`); start() beyond that answers [server.busy]
+// at once. A job cancelled while it waits never runs.
+//
+// The journal lives in the server's own state directory, outside the bucket. Opening a manager
+// recovers the journal of a previous server on the same root: a record still `running` belongs
+// to a dead process and becomes `failed` with `[job.interrupted]`; the child processes that job
+// recorded (RunContext::child_started) are killed when they are still the same processes (pid,
+// start time and boot id match — a reused pid is left alone), and its partial output
+// (`.omm-part-*` names modified since the job started, in its partial_dirs) is removed — only
+// inside `partial_areas`; terminal records older than `retention` are deleted.
 // Destroying the manager (server shutdown) cancels the running jobs and waits for them: their
 // children die, partial output is removed, and the journal says canceled (reason "shutdown").
 //
 // Error ids: job.not_found (unknown or malformed id), job.shutdown (start() after shutdown
-// began), local.io (the journal cannot be written). Thread-safe.
+// began), server.busy (every slot and queue place taken), local.io / local.state (the journal
+// cannot be written). Thread-safe.
 #pragma once
 
 #include <chrono>
@@ -37,7 +44,12 @@
 namespace omm::local {
 
 struct JobManagerOptions {
-  std::string root;                      // the local root; the journal is <root>/.jobs
+  std::string journal_dir;  // the job journal: the server's own directory (state_dir.h)
+  // Directories inside which recovery may remove `.omm-part-*` partial output (the root and the
+  // output directory); a recorded partial dir elsewhere is left alone.
+  std::vector<std::string> partial_areas;
+  size_t max_running = 0;  // jobs running at once (--max-jobs); 0: the number of cores
+  size_t max_queued = 16;  // jobs waiting for a slot (--job-queue)
   std::chrono::hours retention{24 * 7};  // terminal records older than this are pruned at open
   std::function<std::int64_t()> now_ms;  // Unix epoch milliseconds; default: the system clock
 };
@@ -64,7 +76,7 @@ class JobManager {
   using Work = std::function<Result<nlohmann::json>(const RunContext& context)>;
   using ProgressFn = std::function<void(double fraction, const std::string& message)>;
 
-  // Recovers the journal under options.root (see above). Ids: local.io.
+  // Recovers the journal in options.journal_dir (see above). Ids: local.io.
   static Result<std::unique_ptr<JobManager>> open(JobManagerOptions options);
   ~JobManager();  // shutdown()
 
@@ -82,12 +94,17 @@ class JobManager {
   void shutdown();
 
   const JobJournal& journal() const { return journal_; }
+  const JobManagerOptions& options() const { return options_; }
 
  private:
   struct Job;
   explicit JobManager(JobManagerOptions options);
   void recover();
   void run_job(const std::shared_ptr<Job>& job, const Work& work, const ProgressFn& progress);
+  // Waits for a running slot; false when the job was cancelled first.
+  bool take_slot(const std::shared_ptr<Job>& job);
+  void record_child(const std::shared_ptr<Job>& job, int pid);
+  bool in_partial_area(const std::string& dir) const;
   std::int64_t now_ms() const;
   Status not_found(const std::string& id) const;
 
@@ -95,7 +112,10 @@ class JobManager {
   JobJournal journal_;
   mutable std::mutex mu_;
   mutable std::condition_variable cv_;  // a job reached its terminal state
+  std::condition_variable slot_cv_;     // a running slot came free, or a job was cancelled
   std::map<std::string, std::shared_ptr<Job>> jobs_;
+  size_t active_ = 0;   // jobs not yet done (running or queued)
+  size_t running_ = 0;  // jobs holding a running slot
   bool shutting_down_ = false;
 };
 

@@ -1,6 +1,8 @@
 #include "local/job_manager.h"
 
 #include <doctest/doctest.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -8,6 +10,8 @@
 #include <filesystem>
 #include <fstream>
 #include <thread>
+
+#include "proc/process.h"
 
 namespace fs = std::filesystem;
 using nlohmann::json;
@@ -33,9 +37,14 @@ struct TempRoot {
   std::string path;
 };
 
-std::unique_ptr<JobManager> open_manager(const std::string& root) {
+// The journal in <root>/.jobs (tests only: the server keeps it in its state directory).
+std::unique_ptr<JobManager> open_manager(const std::string& root, size_t max_running = 0,
+                                         size_t max_queued = 16) {
   JobManagerOptions o;
-  o.root = root;
+  o.journal_dir = root + "/.jobs";
+  o.partial_areas = {root};
+  o.max_running = max_running;
+  o.max_queued = max_queued;
   auto m = JobManager::open(o);
   REQUIRE(m.ok());
   return std::move(*m);
@@ -298,4 +307,137 @@ TEST_CASE("opening the journal marks jobs of a dead server interrupted and prune
   CHECK_FALSE(fs::exists(journal.path_of(old_done.job_id)));
   CHECK(jobs->status(recent_done.job_id)->state == JobState::kSucceeded);
   CHECK_FALSE(fs::exists(t.path + "/.jobs/." + running.job_id + ".json.tmp-dead"));
+}
+
+TEST_CASE("jobs are bounded: a slot each, a queue, then server.busy at once") {
+  TempRoot t;
+  auto jobs = open_manager(t.path, /*max_running=*/1, /*max_queued=*/1);
+  std::atomic<bool> first_started{false};
+  std::atomic<bool> second_started{false};
+  auto first = jobs->start(spec(t.path), until_cancelled(&first_started));
+  REQUIRE(first.ok());
+  while (!first_started) std::this_thread::sleep_for(1ms);
+  auto second = jobs->start(spec(t.path), until_cancelled(&second_started));
+  REQUIRE(second.ok());
+  auto queued = jobs->status(*second);
+  REQUIRE(queued.ok());
+  CHECK(queued->state == JobState::kRunning);
+  CHECK(queued->queued);
+  CHECK(jobs->journal().read(*second)->queued);
+
+  auto t0 = std::chrono::steady_clock::now();
+  auto third = jobs->start(spec(t.path), until_cancelled());
+  CHECK(std::chrono::steady_clock::now() - t0 < 1s);
+  REQUIRE_FALSE(third.ok());
+  CHECK(third.status().id() == "server.busy");
+  CHECK(third.status().message().find("--max-jobs 1") != std::string::npos);
+
+  // A queued job that is cancelled never runs; the running one then frees its slot.
+  auto r = jobs->cancel(*second, 10s);
+  REQUIRE(r.ok());
+  CHECK(r->state == JobState::kCanceled);
+  CHECK_FALSE(second_started);
+  REQUIRE(jobs->cancel(*first, 10s)->state == JobState::kCanceled);
+  auto next = jobs->start(spec(t.path), [](const RunContext&) -> Result<json> {
+    return json{{"success", true}};
+  });
+  REQUIRE(next.ok());
+  auto done = jobs->wait(*next, 10s);
+  REQUIRE(done.ok());
+  CHECK(done->state == JobState::kSucceeded);
+  CHECK_FALSE(done->queued);
+}
+
+TEST_CASE("a queued job starts when a slot comes free") {
+  TempRoot t;
+  auto jobs = open_manager(t.path, 1, 4);
+  std::atomic<bool> release{false};
+  auto first = jobs->start(spec(t.path), [&](const RunContext&) -> Result<json> {
+    while (!release) std::this_thread::sleep_for(1ms);
+    return json{{"n", 1}};
+  });
+  auto second = jobs->start(spec(t.path), [](const RunContext&) -> Result<json> {
+    return json{{"n", 2}};
+  });
+  REQUIRE(first.ok());
+  REQUIRE(second.ok());
+  CHECK(jobs->wait(*second, 200ms)->state == JobState::kRunning);  // waits for the slot
+  release = true;
+  auto r = jobs->wait(*second, 10s);
+  REQUIRE(r.ok());
+  CHECK(r->state == JobState::kSucceeded);
+  CHECK(r->result["n"] == 2);
+}
+
+namespace {
+
+pid_t spawn_sleep() {
+  omm::proc::SpawnRequest request;
+  request.argv = {"sleep", "30"};
+  auto pid = omm::proc::spawn_process(request);
+  REQUIRE(pid.ok());
+  return *pid;
+}
+
+bool alive(pid_t pid) {
+  int status = 0;
+  if (::waitpid(pid, &status, WNOHANG) == pid) return false;
+  return ::kill(pid, 0) == 0;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "recovery kills the recorded children that are still the same processes, and only "
+    "touches partial output inside its areas") {
+  TempRoot t;
+  TempRoot elsewhere;  // not an area of this manager
+  JobJournal journal(t.path + "/.jobs");
+  const std::int64_t now = now_ms();
+  pid_t ours = spawn_sleep();
+  pid_t stranger = spawn_sleep();  // recorded with a start time that is not its own
+  omm::proc::ProcessIdentity id = omm::proc::process_identity(ours);
+  omm::proc::ProcessIdentity other = omm::proc::process_identity(stranger);
+  REQUIRE(id.valid());
+  REQUIRE(other.valid());
+
+  JobRecord r;
+  r.job_id = running_id();
+  r.tool = "video_transcode";
+  r.partial_dirs = {t.path + "/v", elsewhere.path};
+  r.children = {{id.pid, id.start_ticks, id.boot_id},
+                {other.pid, other.start_ticks + 1, other.boot_id}};
+  r.created_ms = r.updated_ms = now - 1000;
+  REQUIRE(journal.write(r));
+  fs::create_directories(t.path + "/v");
+  std::ofstream(t.path + "/v/.omm-part-1.tmp") << "partial";
+  std::ofstream(elsewhere.path + "/.omm-part-2.tmp") << "not ours to remove";
+
+  auto jobs = open_manager(t.path);
+  CHECK(jobs->status(r.job_id)->error_id == "job.interrupted");
+  CHECK_FALSE(alive(ours));
+  CHECK(alive(stranger));
+  CHECK_FALSE(fs::exists(t.path + "/v/.omm-part-1.tmp"));
+  CHECK(fs::exists(elsewhere.path + "/.omm-part-2.tmp"));
+  ::kill(stranger, SIGKILL);
+  ::waitpid(stranger, nullptr, 0);
+}
+
+TEST_CASE("a job records the children it starts, with their identity") {
+  TempRoot t;
+  auto jobs = open_manager(t.path);
+  pid_t child = spawn_sleep();
+  auto id = jobs->start(spec(t.path), [child](const RunContext& ctx) -> Result<json> {
+    ctx.child_started(child);
+    return json{{"success", true}};
+  });
+  REQUIRE(id.ok());
+  auto r = jobs->wait(*id, 10s);
+  REQUIRE(r.ok());
+  REQUIRE(r->children.size() == 1);
+  CHECK(r->children[0].pid == child);
+  CHECK(r->children[0].start_ticks == omm::proc::process_identity(child).start_ticks);
+  CHECK(jobs->journal().read(*id)->children.size() == 1);
+  ::kill(child, SIGKILL);
+  ::waitpid(child, nullptr, 0);
 }
