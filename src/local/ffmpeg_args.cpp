@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/input_formats.h"
+
 namespace omm::local {
 
 namespace {
@@ -86,9 +88,11 @@ Argv start(const ArgsRequest& req, bool progress) {
   return a;
 }
 
+// Every input is read as the one file it is: the file protocol only, and no demuxer that
+// opens other files (an HLS playlist or ffconcat list disguised as a video; input_formats.h).
 void add_input(Argv& a, const std::string& path) {
-  a.push_back("-i");
-  a.push_back("file:" + path);
+  a.insert(a.end(), {"-protocol_whitelist", "file", "-format_whitelist",
+                     std::string(core::kInputDemuxers), "-i", "file:" + path});
 }
 
 void append(Argv& a, std::initializer_list<std::string> more) { a.insert(a.end(), more); }

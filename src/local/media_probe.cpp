@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "core/input_formats.h"
 #include "local/child_process.h"
 
 namespace omm::local {
@@ -253,9 +254,21 @@ namespace {
 Result<json> run_ffprobe(const std::string& path, const ProbeOptions& options) {
   // "file:" keeps a name that starts with '-' or contains ':' from reading as an option or a
   // protocol.
-  std::vector<std::string> argv = {options.ffprobe, "-v",          "error",
-                                   "-print_format", "json",        "-show_format",
-                                   "-show_streams", "file:" + path};
+  // One file only: no demuxer that opens other files (core/input_formats.h).
+  std::vector<std::string> argv = {options.ffprobe,
+                                   "-v",
+                                   "error",
+                                   "-protocol_whitelist",
+                                   "file",
+                                   "-format_whitelist",
+                                   std::string(core::kProbeDemuxers),
+                                   "-pattern_type",
+                                   "none",
+                                   "-print_format",
+                                   "json",
+                                   "-show_format",
+                                   "-show_streams",
+                                   "file:" + path};
   auto child = ChildProcess::spawn(argv);
   if (!child.ok()) return child.status();
   std::string out;
@@ -286,7 +299,8 @@ Result<ProbeResult> probe_media(const std::string& path, const ProbeOptions& opt
   if (!answer.ok()) {
     if (answer.status().id() != "engine.decode") return answer.status();
     return Status::error("engine.decode",
-                         fmt::format("cannot read the media file: {}", answer.status().message()));
+                         fmt::format("cannot read the media file: {}",
+                                     core::explain_refused_format(answer.status().message())));
   }
   json parsed = std::move(*answer);
   if (!parsed.is_object()) {

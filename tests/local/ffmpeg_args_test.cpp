@@ -3,6 +3,7 @@
 
 #include <doctest/doctest.h>
 
+#include "core/input_formats.h"
 #include "ffmpeg_test_util.h"
 
 using omm::local::ArgsInput;
@@ -31,11 +32,31 @@ MediaSummary clip_media() {
   return m;
 }
 
+// Every input is guarded: "-protocol_whitelist file -format_whitelist <kInputDemuxers>" right
+// before its "-i" (checked here for every argv the tests build; dropped from the joined text so
+// the cases below read as the commands they are).
+void check_inputs_guarded(const std::vector<std::string>& argv) {
+  for (size_t i = 0; i < argv.size(); ++i) {
+    if (argv[i] != "-i") continue;
+    CAPTURE(i);
+    REQUIRE(i >= 4);
+    CHECK(argv[i - 4] == "-protocol_whitelist");
+    CHECK(argv[i - 3] == "file");
+    CHECK(argv[i - 2] == "-format_whitelist");
+    CHECK(argv[i - 1] == omm::core::kInputDemuxers);
+  }
+}
+
 std::string joined(const std::vector<std::string>& argv) {
+  check_inputs_guarded(argv);
   std::string out;
-  for (const std::string& a : argv) {
+  for (size_t i = 0; i < argv.size(); ++i) {
+    if (argv[i] == "-protocol_whitelist" || argv[i] == "-format_whitelist") {
+      ++i;
+      continue;
+    }
     if (!out.empty()) out += ' ';
-    out += a;
+    out += argv[i];
   }
   return out;
 }
@@ -284,4 +305,14 @@ TEST_CASE("ffmpeg args: names and small helpers") {
   CHECK(snap.status().id() == "engine.decode");
   auto info = omm::local::ffmpeg_args(tool_op("media_info", R"({"kind":"video"})"), req);
   CHECK(info.status().id() == "engine.unsupported");
+}
+
+TEST_CASE("ffmpeg args: no demuxer that reads other files is on the input list") {
+  std::string list(omm::core::kInputDemuxers);
+  list = "," + list + ",";
+  for (const char* bad : {"hls", "concat", "dash", "webm_dash_manifest", "image2", "imf", "lavfi",
+                          "sdp", "rtp", "rtsp", "tee", "ffmetadata"}) {
+    CAPTURE(bad);
+    CHECK(list.find(std::string(",") + bad + ",") == std::string::npos);
+  }
 }

@@ -24,6 +24,7 @@ extern "C" {
 #include <cstdio>
 #include <string>
 
+#include "core/input_formats.h"
 #include "engine/worker.h"
 
 namespace {
@@ -115,6 +116,9 @@ Result<json> probe(const std::string& path) {
   AVFormatContext* ctx = nullptr;
   AVDictionary* options = nullptr;
   av_dict_set(&options, "protocol_whitelist", "file", 0);
+  // The one file only: no playlist, manifest or list demuxer (core/input_formats.h).
+  av_dict_set(&options, "format_whitelist", std::string(omm::core::kProbeDemuxers).c_str(), 0);
+  av_dict_set(&options, "pattern_type", "none", 0);  // image2: the named file, no sequence
   // "file:" keeps a name that starts with '-' or contains ':' from reading as a protocol.
   int rc = avformat_open_input(&ctx, ("file:" + path).c_str(), nullptr, &options);
   av_dict_free(&options);
