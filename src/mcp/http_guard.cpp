@@ -98,4 +98,73 @@ bool bearer_ok(std::optional<std::string_view> authorization, const HttpGuardOpt
   return diff == 0;
 }
 
+namespace {
+
+std::string_view trim_ows(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    char x = a[i];
+    char y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+
+// "q=0", "q=0.0", "q=0.000" (RFC 9110 §12.4.2): the entry is refused.
+bool q_is_zero(std::string_view params) {
+  size_t start = 0;
+  while (start < params.size()) {
+    size_t end = params.find(';', start);
+    if (end == std::string_view::npos) end = params.size();
+    std::string_view p = trim_ows(params.substr(start, end - start));
+    if (p.size() >= 2 && (p[0] == 'q' || p[0] == 'Q') && p[1] == '=') {
+      std::string_view v = trim_ows(p.substr(2));
+      if (v.empty() || v[0] != '0') return false;
+      for (char c : v.substr(1)) {
+        if (c != '.' && c != '0') return false;
+      }
+      return true;
+    }
+    start = end + 1;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool content_type_is(std::string_view header, std::string_view type) {
+  return iequals(trim_ows(header.substr(0, header.find(';'))), type);
+}
+
+bool accept_allows(std::optional<std::string_view> header, std::string_view type) {
+  if (!header || trim_ows(*header).empty()) return true;
+  const std::string_view major = type.substr(0, type.find('/'));
+  std::string_view rest = *header;
+  while (!rest.empty()) {
+    size_t comma = rest.find(',');
+    std::string_view entry = rest.substr(0, comma);
+    rest = comma == std::string_view::npos ? std::string_view() : rest.substr(comma + 1);
+    size_t semi = entry.find(';');
+    std::string_view range = trim_ows(entry.substr(0, semi));
+    std::string_view params =
+        semi == std::string_view::npos ? std::string_view() : entry.substr(semi + 1);
+    size_t slash = range.find('/');
+    if (slash == std::string_view::npos) continue;
+    std::string_view r_major = range.substr(0, slash);
+    std::string_view r_minor = range.substr(slash + 1);
+    bool match =
+        iequals(range, type) || (r_minor == "*" && (r_major == "*" || iequals(r_major, major)));
+    if (match && !q_is_zero(params)) return true;
+  }
+  return false;
+}
+
 }  // namespace omm::mcp

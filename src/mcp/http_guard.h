@@ -1,5 +1,6 @@
-// Request guards for the HTTP transports: Host / Origin validation against DNS rebinding, and
-// the optional bearer token. Pure functions; thread-safe.
+// Request guards for the HTTP transports: Host / Origin validation against DNS rebinding, the
+// optional bearer token, and the media types of Content-Type and Accept. Pure functions;
+// thread-safe.
 #pragma once
 
 #include <optional>
@@ -27,5 +28,12 @@ bool host_allowed(std::string_view host_header, const HttpGuardOptions& options)
 bool origin_allowed(std::optional<std::string_view> origin, const HttpGuardOptions& options);
 // Constant-time comparison of "Bearer <token>".
 bool bearer_ok(std::optional<std::string_view> authorization, const HttpGuardOptions& options);
+
+// Whether a Content-Type header names exactly `type` ("application/json; charset=utf-8" does;
+// "text/plain; a=application/json" does not). Case-insensitive; parameters ignored.
+bool content_type_is(std::string_view header, std::string_view type);
+// Whether an Accept header admits `type` ("type/subtype"): an absent or empty header does, as do
+// the entries "type/subtype", "type/*" and "*/*" unless their q is 0.
+bool accept_allows(std::optional<std::string_view> header, std::string_view type);
 
 }  // namespace omm::mcp

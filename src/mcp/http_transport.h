@@ -9,7 +9,11 @@
 // Host and Origin are validated (DNS rebinding); an optional bearer token is required on every
 // request. SSE streams send a ':' keep-alive comment every `keepalive` and end with their session.
 // Connections are served by a thread-per-connection queue capped at `max_threads` (httplib's
-// fixed pool of 8 would be exhausted by 8 open streams).
+// fixed pool of 8 would be exhausted by 8 open streams). Everything a client holds is bounded
+// (http_sessions.h): sessions (a flood of unconfirmed ones cannot lock clients out), open
+// streams (overall and per client address, refused at once beyond), and every POST ends — with
+// its answer, an error, or a closed stream — within `request_timeout`; a request id reused
+// while the first request runs is refused, and a cancelled request's POST ends at once.
 // Extra GET/HEAD routes (`routes`, e.g. the local backend's /files/ links) are served on the same
 // listener behind the same Host/Origin checks; they authorize requests themselves (no bearer
 // token: media players cannot send one). The transport knows nothing of their content.
@@ -44,9 +48,20 @@ struct HttpOptions {
   bool legacy_sse = true;
   std::chrono::milliseconds keepalive{15000};
   size_t max_body_bytes = 8u << 20;
-  size_t max_threads = 256;
+  // Listener threads (one per open connection); connections beyond wait for one.
+  size_t max_threads = 512;
+  // Open SSE streams (GET /mcp, GET /sse) at once, and per client address (0: max_streams / 2);
+  // the excess is refused at once (503 / 429), so streams never take every thread.
+  size_t max_streams = 64;
+  size_t max_streams_per_client = 0;
   size_t max_sessions = 1000;
   std::chrono::seconds session_idle_timeout{3600};
+  // A session that sends nothing after initialize is dropped after this (http_sessions.h).
+  std::chrono::seconds unconfirmed_timeout{30};
+  // The longest a POST waits for its request's response (JSON) or streams (SSE).
+  std::chrono::seconds request_timeout{900};
+  // An idle kept-alive connection is closed after this (it holds a listener thread).
+  std::chrono::seconds keep_alive_timeout{5};
   std::vector<HttpRoute> routes;
   // Called once the socket is bound, with the host and the actual port (port 0 picks one).
   std::function<void(const std::string& host, int port)> on_listening;

@@ -16,6 +16,9 @@ constexpr int kInvalidParams = -32602;
 constexpr int kInternalError = -32603;
 constexpr int kResourceNotFound = -32002;  // MCP 2025-11-25
 constexpr int kRequestTimeout = -32001;
+// The answer an HTTP POST gets when its request was cancelled (the code JSON-RPC stacks such as
+// LSP use); over stdio a cancelled request gets no response at all.
+constexpr int kRequestCancelled = -32800;
 }  // namespace rpc
 
 enum class MessageKind { kRequest, kNotification, kResponse, kInvalid };

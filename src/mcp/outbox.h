@@ -19,6 +19,9 @@ class Outbox {
   virtual void send_response_text(const nlohmann::json& id, const std::string& text) {
     send(nlohmann::json::parse(text, nullptr, false), &id);
   }
+  // Request `id` ends without a response (it was cancelled): a transport that holds something
+  // open for it (an HTTP request stream) lets it go. Default: nothing to do.
+  virtual void end_request(const nlohmann::json& id) { (void)id; }
 };
 
 }  // namespace omm::mcp

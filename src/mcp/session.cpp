@@ -311,7 +311,11 @@ void Session::run_tool(std::shared_ptr<CallState> state, std::string tool_name, 
     result = server_.tools().call(*tool, ctx, args);
   }
   bool deliver = state->finish();
-  if (deliver) reply(state->request_id(), std::move(result));
+  if (deliver) {
+    reply(state->request_id(), std::move(result));
+  } else {
+    outbox_->end_request(state->request_id());  // cancelled: no response will come
+  }
   {
     std::lock_guard<std::mutex> lock(mu_);
     in_flight_.erase(id_key(state->request_id()));
@@ -454,6 +458,9 @@ void Session::handle_notification(const std::string& method, const json& params)
     }
     if (state && state->cancel()) {
       spdlog::debug("session {}: request {} cancelled", id_, r->dump());
+      // The response is suppressed: whatever waits for it (an HTTP request) is let go now,
+      // not when the call gets round to stopping.
+      outbox_->end_request(*r);
     }
     return;
   }

@@ -50,3 +50,30 @@ TEST_CASE("Bearer token check") {
   CHECK_FALSE(omm::mcp::bearer_ok("Bearer s3cret1", o));
   CHECK_FALSE(omm::mcp::bearer_ok("Basic s3cret", o));
 }
+
+TEST_CASE("Content-Type is compared as a media type, not searched as text") {
+  using omm::mcp::content_type_is;
+  CHECK(content_type_is("application/json", "application/json"));
+  CHECK(content_type_is("Application/JSON; charset=utf-8", "application/json"));
+  CHECK(content_type_is("  application/json ;charset=utf-8", "application/json"));
+  CHECK_FALSE(content_type_is("text/plain; x=application/json", "application/json"));
+  CHECK_FALSE(content_type_is("application/json-patch+json", "application/json"));
+  CHECK_FALSE(content_type_is("application/jsonx", "application/json"));
+  CHECK_FALSE(content_type_is("", "application/json"));
+}
+
+TEST_CASE("Accept admits a type by its entries, wildcards and q") {
+  using omm::mcp::accept_allows;
+  CHECK(accept_allows(std::nullopt, "application/json"));
+  CHECK(accept_allows("", "application/json"));
+  CHECK(accept_allows("application/json, text/event-stream", "text/event-stream"));
+  CHECK(accept_allows("*/*", "text/event-stream"));
+  CHECK(accept_allows("text/*;q=0.5", "text/event-stream"));
+  CHECK(accept_allows("TEXT/EVENT-STREAM", "text/event-stream"));
+  CHECK_FALSE(accept_allows("application/json", "text/event-stream"));
+  CHECK_FALSE(accept_allows("text/event-stream;q=0", "text/event-stream"));
+  CHECK_FALSE(accept_allows("text/event-stream; q=0.000", "text/event-stream"));
+  CHECK(accept_allows("text/event-stream; q=0.001", "text/event-stream"));
+  CHECK_FALSE(accept_allows("application/x-not-text/event-stream", "text/event-stream"));
+  CHECK_FALSE(accept_allows("application/json-seq", "application/json"));
+}
