@@ -8,8 +8,10 @@
 #include <spdlog/fmt/fmt.h>
 
 #include "core/error_scope.h"
+#include "core/op_builder.h"
 #include "core/op_catalog.h"
 #include "core/operation.h"
+#include "core/wire_parser.h"
 
 namespace omm::core {
 namespace {
@@ -69,6 +71,49 @@ bool is_allowed_action(std::string_view action) {
   return false;
 }
 
+// One preprocess action with its parameters checked against the image operation of that name
+// (each its own ranges: rotate 0..360, crop w ≤ 30000, …). resize may also take P_ (1..100, the
+// watermark's size as a percentage of the main image), which only exists here.
+Status check_preprocess_action(std::string_view action, const ErrorScope& scope) {
+  std::string text(action);
+  auto refuse = [&](const std::string& why) {
+    return scope.error("preprocess",
+                       fmt::format("preprocess action {}: {}", quote_text(action), why));
+  };
+  if (text.rfind("resize,", 0) == 0) {
+    std::string kept = "resize";
+    bool had_percent = false;
+    std::size_t start = 7;
+    while (start <= text.size()) {
+      std::size_t end = std::min(text.find(',', start), text.size());
+      std::string_view part = std::string_view(text).substr(start, end - start);
+      if (part.rfind("P_", 0) == 0) {
+        std::string_view digits = part.substr(2);
+        bool ok = !digits.empty() && digits.size() <= 3 &&
+                  digits.find_first_not_of("0123456789") == std::string_view::npos;
+        int value = ok ? std::stoi(std::string(digits)) : 0;
+        if (!ok || value < 1 || value > 100) {
+          return refuse(fmt::format("P must be 1..100 (percent of the main image), got {}",
+                                    quote_text(digits)));
+        }
+        had_percent = true;
+      } else {
+        kept += "," + std::string(part);
+      }
+      start = end + 1;
+    }
+    if (kept == "resize" && had_percent) return Status::ok();
+    text = kept;
+  }
+  Result<WireProcess> wire = parse_wire_process("image/" + text);
+  if (!wire.ok()) return refuse(wire.status().message());
+  for (const RawOp& raw : wire->ops) {
+    Result<Operation> op = build_operation(raw);
+    if (!op.ok()) return refuse(op.status().message());
+  }
+  return Status::ok();
+}
+
 // Checks "resize,P_30/rotate,90" (also with '+' between actions, as the skill wrote it) and
 // returns it with '/' separators.
 Result<std::string> normalise_preprocess(std::string text, const ErrorScope& scope) {
@@ -93,6 +138,7 @@ Result<std::string> normalise_preprocess(std::string text, const ErrorScope& sco
                          fmt::format("preprocess actions must be {} (joined by '/' or '+'), got {}",
                                      join(kPreprocessActions), quote_text(action)));
     }
+    if (Status s = check_preprocess_action(action, scope); !s) return s;
     start = end + 1;
   }
   return text;

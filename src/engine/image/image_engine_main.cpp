@@ -17,14 +17,19 @@ using vips::VImage;
 bool contains(const std::string& s, const char* part) { return s.find(part) != std::string::npos; }
 
 // libvips reports everything as VError; decoding failures often surface only when pixels are
-// pulled, i.e. while saving, so the message decides.
-Status vips_failure(const std::string& what, const char* fallback_id, const Header& source) {
+// pulled, i.e. while saving, so the message decides. "VipsJpeg" prefixes both the JPEG loader's
+// and the JPEG saver's messages: while saving it says nothing about which side failed
+// ("Maximum supported image dimension is 65500 pixels" is the encoder's).
+enum class Stage { kLoad, kSave };
+Status vips_failure(const std::string& what, const char* fallback_id, const Header& source,
+                    Stage stage = Stage::kLoad) {
   std::string id = fallback_id;
   if (contains(what, "out of memory") || contains(what, "Cannot allocate")) {
     id = "engine.limit.memory";
   } else if (contains(what, "load") || contains(what, "Premature") || contains(what, "truncat") ||
-             contains(what, "corrupt") || contains(what, "read error") || contains(what, "VipsJpeg") ||
-             contains(what, "out of order")) {
+             contains(what, "corrupt") || contains(what, "read error") ||
+             contains(what, "out of order") ||
+             (stage == Stage::kLoad && contains(what, "VipsJpeg"))) {
     id = "engine.decode";
   }
   std::string message = what;
@@ -133,12 +138,22 @@ Result<json> run_job(const json& request, const WorkerLimits& limits) {
   } catch (const vips::VError& e) {
     return vips_failure(e.what(), "engine.internal", *header);
   }
+  // The output is bounded like the input: refused before anything is encoded.
+  const std::uint64_t out_pixels =
+      static_cast<std::uint64_t>(img.width()) * static_cast<std::uint64_t>(img.height());
+  if (out_pixels > limits.max_pixels) {
+    return Status::error("engine.limit.pixels",
+                         "the output would be " + std::to_string(img.width()) + "x" +
+                             std::to_string(img.height()) + " = " + std::to_string(out_pixels) +
+                             " pixels, over the limit of " + std::to_string(limits.max_pixels) +
+                             " (nothing was encoded); make it smaller");
+  }
   try {
     Result<json> meta = save_image(img, output, enc, *header, input);
     if (!meta.ok()) return meta.status();
     return json{{"metadata", *meta}};
   } catch (const vips::VError& e) {
-    return vips_failure(e.what(), "engine.encode", *header);
+    return vips_failure(e.what(), "engine.encode", *header, Stage::kSave);
   }
 }
 

@@ -1,9 +1,11 @@
 // Reading sources: format sniffing, the header-only pixel limit check, decoding with
 // shrink-on-load, and normalising to 8-bit sRGB or grey.
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
 
+#include "engine/image/gif_frames.h"
 #include "engine/image/image_engine.h"
 
 namespace omm::engine::image {
@@ -66,6 +68,13 @@ Result<Header> read_header(const std::string& path, const WorkerLimits& limits) 
   h.width = img.width();
   h.height = img.height();
   if (img.get_typeof("n-pages") != 0) h.pages = std::max(1, img.get_int("n-pages"));
+  if (h.format == "gif") {
+    // libvips stops counting at 4097 frames; the GIF's own blocks tell the truth.
+    std::ifstream gif(path, std::ios::binary);
+    if (auto frames = count_gif_frames(gif); frames && *frames > 0) {
+      h.pages = static_cast<int>(std::min<std::uint64_t>(*frames, 1u << 30));
+    }
+  }
   std::uint64_t pixels = static_cast<std::uint64_t>(h.width) * static_cast<std::uint64_t>(h.height) *
                          static_cast<std::uint64_t>(h.pages);
   if (pixels > limits.max_pixels) {
