@@ -6,15 +6,14 @@
 #include <signal.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
-
 #include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
-#include <nlohmann/json.hpp>
 #include <cstring>
 #include <filesystem>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,15 +25,16 @@
 #include "emulate/emulate_cli.h"
 #include "local/executor.h"
 #include "local/file_links.h"
+#include "local/state_dir.h"
+#include "mcp/http_transport.h"
+#include "mcp/server.h"
+#include "mcp/stdio_transport.h"
 #include "oss/credential_chain.h"
 #include "oss/credential_io.h"
 #include "oss/credential_providers.h"
 #include "oss/http_client.h"
 #include "oss/redactor.h"
 #include "oss_backend/executor.h"
-#include "mcp/http_transport.h"
-#include "mcp/server.h"
-#include "mcp/stdio_transport.h"
 #include "tools/conformance_fixtures.h"
 #include "tools/docs_resources.h"
 #include "tools/product_tools.h"
@@ -46,7 +46,8 @@ constexpr const char* kVersion = "0.1.0";
 
 void setup_logging(const std::string& level);
 
-constexpr const char* kUsage = R"(oss-media-mcp — process images, video and audio in Alibaba Cloud OSS or on this machine,
+constexpr const char* kUsage =
+    R"(oss-media-mcp — process images, video and audio in Alibaba Cloud OSS or on this machine,
 as a Model Context Protocol server.
 
 Usage:
@@ -71,6 +72,18 @@ Serve options:
   --log-level LEVEL            stderr log level: debug|info|warn|error (default info)
   --workers N                  concurrent tool calls (default 16)
   --queue N                    waiting tool calls before "busy" (default 64)
+  --max-jobs N                 async jobs (transcodes, frames, …) running at once
+                               (default: the number of cores)
+  --job-queue N                async jobs waiting for a slot before "busy" (default 16)
+  --max-sessions N             HTTP sessions at once (default 1000; sessions that never
+                               send a second message expire after 30 s)
+  --max-streams N              open SSE streams (GET /mcp, GET /sse) at once (default 64; half
+                               of them per client address); the excess is refused with 429/503
+  --sse-keepalive SECONDS      ':' comment interval on idle SSE streams (default 15); a client
+                               that went away is noticed (its stream freed) within two of them
+  --state-dir DIR              the server's own records (job journal, oss cleanup journal),
+                               never inside the bucket (default $XDG_STATE_HOME/oss-media-mcp,
+                               else ~/.local/state/oss-media-mcp)
   --backend local|oss          default: oss when a bucket is configured, else local
   --root DIR                   local backend: the directory acting as the bucket
                                (default ./media, or $XDG_DATA_HOME/oss-media-mcp/media)
@@ -177,12 +190,10 @@ struct OssRuntime {
   }
 };
 
-// The cleanup journal of the oss backend: $XDG_STATE_HOME/oss-media-mcp/, else
-// ~/.local/state/oss-media-mcp/ (one per user, whatever the working directory).
-std::string cleanup_journal_path() {
-  std::string base = env_lookup("XDG_STATE_HOME").value_or("");
-  if (base.empty()) base = env_lookup("HOME").value_or("/tmp") + "/.local/state";
-  return base + "/oss-media-mcp/oss-cleanup.json";
+// The cleanup journal of the oss backend, in the server's own state directory (one per user,
+// whatever the working directory; local/state_dir.h).
+std::string cleanup_journal_path(const std::string& state_dir_flag) {
+  return omm::local::state_dir_path(state_dir_flag) + "/oss-cleanup.json";
 }
 
 std::string first_of(const std::string& flag, const char* env_name, const std::string& fallback = "") {
@@ -210,7 +221,7 @@ omm::tools::ProductToolOptions product_options(const omm::cli::ServeArgs& a,
                                          : omm::oss::SignatureVersion::kV4;
   ob.reveal_signed_urls = a.reveal_signed_urls;
   ob.multipart_threshold = a.multipart_threshold;
-  ob.journal_path = cleanup_journal_path();
+  ob.journal_path = cleanup_journal_path(a.state_dir);
   ob.credential_source_name = [runtime] {
     std::lock_guard<std::mutex> lock(runtime->mu);
     return runtime->source;
@@ -220,6 +231,9 @@ omm::tools::ProductToolOptions product_options(const omm::cli::ServeArgs& a,
     // fetched copies of http(s) sources.
     auto files = omm::local::LocalExecutor::create(local);
     if (!files.ok()) return files.status();
+    // The cleanup journal is the server's own record: its directory private to this user.
+    std::string state = std::filesystem::path(ob.journal_path).parent_path().string();
+    if (omm::Status s = omm::local::ensure_private_dir(state); !s) return s;
     auto executor = omm::oss_backend::OssExecutor::create(
         ob, [runtime] { return runtime->credentials(); }, runtime->http, *files);
     if (!executor.ok()) return executor.status();
@@ -276,7 +290,10 @@ int process_oss(const omm::core::Plan& plan, const std::string& bucket, const st
   ob.endpoint = plan.endpoint.value_or(first_of("", "ALIBABA_CLOUD_OSS_ENDPOINT"));
   ob.imm_endpoint = first_of("", "ALIBABA_CLOUD_IMM_ENDPOINT");
   ob.imm_project = plan.imm_project.value_or(first_of("", "ALIBABA_CLOUD_IMM_PROJECT"));
-  ob.journal_path = cleanup_journal_path();
+  ob.journal_path = cleanup_journal_path("");
+  if (omm::Status s = omm::local::ensure_private_dir(omm::local::state_dir_path("")); !s) {
+    return fail(s);
+  }
   auto executor = omm::oss_backend::OssExecutor::create(
       ob, [runtime] { return runtime->credentials(); }, runtime->http, *files);
   if (!executor.ok()) return fail(executor.status());
@@ -394,6 +411,9 @@ int serve(const omm::cli::ServeArgs& a) {
   if (a.max_fetch_bytes > 0) local.max_fetch_bytes = a.max_fetch_bytes;
   local.allow_private_uri = a.allow_private_uri;
   local.max_duration = std::chrono::seconds(a.max_duration);
+  local.state_dir = omm::local::state_dir_path(a.state_dir);
+  local.max_jobs = a.max_jobs;
+  local.job_queue = a.job_queue;
   // Over HTTP, url-mode results are token links served by this listener (stdio: file://). The
   // link secret is drawn only then: stdio servers start often and need none.
   std::shared_ptr<omm::local::FileLinks> links;
@@ -419,6 +439,9 @@ int serve(const omm::cli::ServeArgs& a) {
   http.guard.allowed_hosts = a.allowed_hosts;
   http.guard.allowed_origins = a.allowed_origins;
   http.guard.auth_token = a.auth_token;
+  http.max_sessions = a.max_sessions;
+  http.max_streams = a.max_streams;
+  http.keepalive = std::chrono::seconds(a.sse_keepalive);
   http.routes.push_back({"/files/", [links, results_dir](const httplib::Request& req,
                                                          httplib::Response& res) {
                            omm::local::serve_file_link(*links, results_dir, req, res);

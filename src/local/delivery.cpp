@@ -4,6 +4,8 @@
 
 #include <filesystem>
 
+#include "local/made_dirs.h"
+
 namespace omm::local {
 
 namespace fs = std::filesystem;
@@ -16,6 +18,7 @@ Result<std::string> copy_out(const std::vector<std::string>& files, const std::s
                                      into_directory ? "some" : "one", files.size()));
   }
   std::vector<fs::path> written;
+  MadeDirs made;
   auto fail = [&](const fs::path& target, const std::error_code& ec) -> Status {
     std::error_code ignored;
     for (const auto& w : written) fs::remove(w, ignored);
@@ -25,8 +28,7 @@ Result<std::string> copy_out(const std::vector<std::string>& files, const std::s
   for (const std::string& file : files) {
     fs::path target = into_directory ? fs::path(dest) / fs::path(file).filename() : fs::path(dest);
     fs::path part = target.parent_path() / (".omm-part-" + target.filename().string());
-    std::error_code ec;
-    fs::create_directories(target.parent_path(), ec);
+    std::error_code ec = made.make_parents_of(target);
     if (!ec) fs::copy_file(file, part, fs::copy_options::overwrite_existing, ec);
     if (!ec) fs::rename(part, target, ec);
     if (ec) {
@@ -36,6 +38,7 @@ Result<std::string> copy_out(const std::vector<std::string>& files, const std::s
     }
     written.push_back(target);
   }
+  made.keep();
   return dest;
 }
 

@@ -5,18 +5,21 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <filesystem>
 #include <random>
-#include <atomic>
 #include <thread>
 
+#include "core/list_token.h"
 #include "core/render.h"
 #include "local/child_process.h"
 #include "local/delivery.h"
 #include "local/engine_pool.h"
 #include "local/ffmpeg_runner.h"
 #include "local/file_links.h"
+#include "local/made_dirs.h"
 #include "local/uri_fetch.h"
 
 namespace omm::local {
@@ -267,8 +270,7 @@ Result<std::string> LocalExecutor::resolve_source(const core::Plan& plan, Fetche
     if (!head.ok()) {
       if (head.status().id() == "local.NoSuchKey") {
         return Status::error("local.NoSuchKey",
-                             fmt::format("the object {} does not exist under {}", plan.source.value,
-                                         store_.root()));
+                             fmt::format("the object {} does not exist", plan.source.value));
       }
       return head.status();
     }
@@ -283,8 +285,10 @@ Result<std::string> LocalExecutor::resolve_source(const core::Plan& plan, Fetche
   for (const auto& d : options_.input_dirs) allowed = allowed || inside(d, p);
   if (!allowed || is_credential_path(p)) {
     return Status::error(fmt::format("invalid_argument.{}.source.uri", plan.tool),
-                         fmt::format("{} is outside the input directories ({})", uri,
-                                     fmt::join(options_.input_dirs, ", ")));
+                         fmt::format("{} is outside the input directories this server reads "
+                                     "local files from (its --input-dir flags; by default its "
+                                     "output directory and its local root)",
+                                     uri));
   }
   struct stat st{};
   if (::stat(p.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
@@ -300,13 +304,50 @@ Result<std::string> LocalExecutor::resolve_download_path(const std::string& tool
   p = canonical_or_weak(p);
   if (!inside(options_.output_dir, p) || p == fs::path(options_.output_dir)) {
     return Status::error(fmt::format("invalid_argument.{}.output.path", tool),
-                         fmt::format("{} is outside the output directory {}", path,
-                                     options_.output_dir));
+                         fmt::format("{} is outside the output directory (downloads are written "
+                                     "under the server's --output-dir; give a path relative to "
+                                     "it)",
+                                     path));
   }
   return p.string();
 }
 
+Status LocalExecutor::without_server_paths(Status status) const {
+  if (status.is_ok()) return status;
+  std::string m = status.message();
+  auto replace_all = [&m](const std::string& from, const std::string& to) {
+    if (from.size() <= 1) return;
+    for (size_t at = m.find(from); at != std::string::npos; at = m.find(from, at + to.size())) {
+      m.replace(at, from.size(), to);
+    }
+  };
+  // Longest first: the output directory may lie inside the root or the other way round.
+  std::vector<std::pair<std::string, std::string>> dirs = {
+      {store_.root() + "/.tmp/", ""},
+      {store_.root() + "/", ""},
+      {options_.output_dir + "/", ""},
+      {store_.root(), "the local root"},
+      {options_.output_dir, "the output directory"}};
+  if (!options_.state_dir.empty()) dirs.push_back({options_.state_dir, "the state directory"});
+  std::stable_sort(dirs.begin(), dirs.end(),
+                   [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
+  for (const auto& [from, to] : dirs) replace_all(from, to);
+  return Status::error(status.id(), m);
+}
+
 Result<json> LocalExecutor::run(const core::Plan& plan, const RunContext& context) {
+  auto r = run_plan(plan, context);
+  if (!r.ok()) return without_server_paths(r.status());
+  return r;
+}
+
+Result<json> LocalExecutor::run_object_tool(const std::string& tool, const json& args) {
+  auto r = run_object(tool, args);
+  if (!r.ok()) return without_server_paths(r.status());
+  return r;
+}
+
+Result<json> LocalExecutor::run_plan(const core::Plan& plan, const RunContext& context) {
   if (plan.bucket || plan.region) {
     return Status::error(fmt::format("invalid_argument.{}.{}", plan.tool, plan.bucket ? "bucket" : "region"),
                          "bucket and region select the oss backend; the local backend has one "
@@ -373,10 +414,11 @@ Result<json> LocalExecutor::run_media(const core::Plan& plan, const RunContext& 
     job.output = (fs::path(store_.root()) / ".tmp" / "results" / request_id.substr(6) / name).string();
     sweep_results();
   }
+  MadeDirs made;  // taken back if the job fails
   if (!job.output.empty()) {
-    std::error_code ec;
-    fs::create_directories(fs::path(job.output).parent_path(), ec);
-    if (ec) return io_error("cannot create " + fs::path(job.output).parent_path().string(), ec);
+    if (std::error_code ec = made.make_parents_of(job.output); ec) {
+      return io_error("cannot create the directory of the output", ec);
+    }
   }
   // Cancellation is polled by a watcher that kills the running child.
   CancelToken token;
@@ -396,6 +438,7 @@ Result<json> LocalExecutor::run_media(const core::Plan& plan, const RunContext& 
   FfmpegConfig ffmpeg_config;
   ffmpeg_config.max_duration = options_.max_duration;
   ffmpeg_config.probe_engine = probe_engine();
+  ffmpeg_config.on_child = context.child_started;
   FfmpegRunner runner(ffmpeg_config);
   ProgressFn progress;
   if (context.progress) {
@@ -405,6 +448,7 @@ Result<json> LocalExecutor::run_media(const core::Plan& plan, const RunContext& 
   done = true;
   if (watcher.joinable()) watcher.join();
   if (!r.ok()) return r.status();
+  made.keep();
   json result{{"success", true}, {"backend", "local"}, {"operations", core::render_operations(plan)},
               {"request_id", request_id}};
   if (plan.output.mode == core::OutputMode::kNone) {
@@ -479,8 +523,9 @@ Result<json> LocalExecutor::run_engine_job(const core::Plan& plan, const std::st
   std::string format = image_format(plan, *source);
   std::string final_path;
   std::string temp;
+  MadeDirs made;  // taken back if the call fails
   if (plan.output.mode == core::OutputMode::kSave) {
-    auto t = store_.temp_path_for(plan.output.target_key);
+    auto t = store_.temp_path_for(plan.output.target_key, &made);
     if (!t.ok()) return t.status();
     temp = *t;
   } else {
@@ -493,9 +538,9 @@ Result<json> LocalExecutor::run_engine_job(const core::Plan& plan, const std::st
       final_path = (fs::path(store_.root()) / ".tmp" / "results" /
                     (request_id.substr(6) + "." + format)).string();
     }
-    std::error_code ec;
-    fs::create_directories(fs::path(final_path).parent_path(), ec);
-    if (ec) return io_error("cannot create " + fs::path(final_path).parent_path().string(), ec);
+    if (std::error_code ec = made.make_parents_of(final_path); ec) {
+      return io_error("cannot create the directory of the output", ec);
+    }
     temp = (fs::path(final_path).parent_path() /
             (".omm-part-" + request_id.substr(6) + "-" + fs::path(final_path).filename().string()))
                .string();
@@ -577,7 +622,7 @@ Result<json> LocalExecutor::run_engine_job(const core::Plan& plan, const std::st
     fs::rename(temp, final_path, ec);
     if (ec) {
       cleanup();
-      return io_error("cannot write " + final_path, ec);
+      return io_error("cannot write the output", ec);
     }
     result["size"] = static_cast<std::uint64_t>(fs::file_size(final_path, ec));
     if (plan.output.mode == core::OutputMode::kDownload) {
@@ -587,6 +632,7 @@ Result<json> LocalExecutor::run_engine_job(const core::Plan& plan, const std::st
     }
   }
   if (plan.output.mode != core::OutputMode::kUrl && !metadata.is_null()) result["metadata"] = metadata;
+  made.keep();
   return result;
 }
 
@@ -610,22 +656,23 @@ Result<json> LocalExecutor::run_transfer(const core::Plan& plan) {
   if (!source.ok()) return source.status();
   auto path = resolve_download_path(plan.tool, plan.output.path);
   if (!path.ok()) return path.status();
-  std::error_code ec;
-  fs::create_directories(fs::path(*path).parent_path(), ec);
+  MadeDirs made;  // taken back if the copy fails
+  std::error_code ec = made.make_parents_of(*path);
   std::string temp = (fs::path(*path).parent_path() / (".omm-part-" + fs::path(*path).filename().string())).string();
-  fs::copy_file(*source, temp, fs::copy_options::overwrite_existing, ec);
+  if (!ec) fs::copy_file(*source, temp, fs::copy_options::overwrite_existing, ec);
   if (!ec) fs::rename(temp, *path, ec);
   if (ec) {
     std::remove(temp.c_str());
-    return io_error("cannot write " + *path, ec);
+    return io_error("cannot write " + plan.output.path, ec);
   }
+  made.keep();
   result["mode"] = "download";
   result["path"] = *path;
   result["size"] = static_cast<std::uint64_t>(fs::file_size(*path, ec));
   return result;
 }
 
-Result<json> LocalExecutor::run_object_tool(const std::string& tool, const json& args) {
+Result<json> LocalExecutor::run_object(const std::string& tool, const json& args) {
   json result{{"success", true}, {"backend", "local"}, {"operations", ""},
               {"request_id", new_request_id()}};
   if (args.contains("bucket") || args.contains("region")) {
@@ -648,7 +695,11 @@ Result<json> LocalExecutor::run_object_tool(const std::string& tool, const json&
     req.prefix = args.value("prefix", "");
     req.delimiter = args.value("delimiter", "");
     req.max_keys = args.value("max_keys", 100);
-    req.continuation_token = args.value("continuation_token", "");
+    if (std::string token = args.value("continuation_token", ""); !token.empty()) {
+      auto after = core::decode_list_token(core::ListBackend::kLocal, token);
+      if (!after.ok()) return after.status();
+      req.start_after = std::move(*after);
+    }
     auto page = store_.list(req);
     if (!page.ok()) return page.status();
     json objects = json::array();
@@ -658,7 +709,10 @@ Result<json> LocalExecutor::run_object_tool(const std::string& tool, const json&
     }
     result["data"] = {{"objects", objects}, {"common_prefixes", page->common_prefixes},
                       {"is_truncated", page->truncated}};
-    if (page->truncated) result["data"]["next_continuation_token"] = page->next_continuation_token;
+    if (page->truncated) {
+      result["data"]["next_continuation_token"] =
+          core::encode_list_token(core::ListBackend::kLocal, page->next_after);
+    }
     return result;
   }
   if (tool == "doctor") return doctor();

@@ -47,11 +47,19 @@ struct LocalOptions {
   std::function<std::string(const std::string& key, std::int64_t expires_at)> result_link;
   std::uint64_t max_fetch_bytes = 256ull << 20;  // --max-fetch-bytes (http(s) sources)
   bool allow_private_uri = false;                // --allow-private-uri
+  // The server's own state (the job journal), outside the bucket: --state-dir, default
+  // state_dir_path("").
+  std::string state_dir;
+  size_t max_jobs = 0;    // --max-jobs: async jobs running at once; 0: the number of cores
+  size_t job_queue = 16;  // --job-queue: async jobs waiting for a slot before [server.busy]
 };
 
 struct RunContext {
   std::function<bool()> cancelled;                                  // may be empty
   std::function<void(double fraction, const std::string&)> progress;  // may be empty
+  // Called (on the calling thread) with the pid of every ffmpeg child the run starts, so a job
+  // can record it for recovery after a crash. May be empty.
+  std::function<void(int pid)> child_started;
 };
 
 class LocalExecutor {
@@ -59,10 +67,15 @@ class LocalExecutor {
   static Result<std::shared_ptr<LocalExecutor>> create(LocalOptions options);
   ~LocalExecutor();
 
-  // A processing tool's plan (not dry-run).
+  // A processing tool's plan (not dry-run). Error messages name keys and the caller's paths,
+  // never the server's own directories (without_server_paths).
   Result<nlohmann::json> run(const core::Plan& plan, const RunContext& context);
   // object_list / object_head / doctor (tools without a plan): the validated JSON arguments.
   Result<nlohmann::json> run_object_tool(const std::string& tool, const nlohmann::json& args);
+  // `status` with the root, the output directory and the state directory taken out of its
+  // message: a file under the root reads as its key, one under the output directory as the
+  // path relative to it.
+  Status without_server_paths(Status status) const;
 
   const LocalOptions& options() const { return options_; }
   const DirStore& store() const { return store_; }
@@ -100,6 +113,8 @@ class LocalExecutor {
   ProbeEngine probe_engine();
   Result<nlohmann::json> run_engine_job(const core::Plan& plan, const std::string& engine_name,
                                         const RunContext& context);
+  Result<nlohmann::json> run_plan(const core::Plan& plan, const RunContext& context);
+  Result<nlohmann::json> run_object(const std::string& tool, const nlohmann::json& args);
   Result<nlohmann::json> run_transfer(const core::Plan& plan);
   Result<nlohmann::json> run_media(const core::Plan& plan, const RunContext& context);
   std::string key_of(const std::string& path) const;  // a file under the root as a key

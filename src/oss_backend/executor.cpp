@@ -12,6 +12,7 @@
 
 #include "core/base64url.h"
 #include "core/render.h"
+#include "local/made_dirs.h"
 #include "oss/credential_io.h"
 #include "oss/redactor.h"
 #include "oss_backend/random_id.h"
@@ -287,10 +288,11 @@ Result<json> OssExecutor::run_sync(const core::Plan& plan, const std::string& bu
     case core::OutputMode::kDownload: {
       auto path = files_->resolve_download_path(plan.tool, plan.output.path);
       if (!path.ok()) return path.status();
-      std::error_code ec;
-      fs::create_directories(fs::path(*path).parent_path(), ec);
+      local::MadeDirs made;  // taken back if the download fails
+      made.make_parents_of(*path);
       auto got = client_->process_to_file(key, ops, *path, bucket);
       if (!got.ok()) return got.status();
+      made.keep();
       result["mode"] = "download";
       result["request_id"] = got->request_id;
       result["path"] = got->path;
@@ -339,10 +341,11 @@ Result<json> OssExecutor::run_transfer(const core::Plan& plan, const std::string
   }
   auto path = files_->resolve_download_path(plan.tool, plan.output.path);
   if (!path.ok()) return path.status();
-  std::error_code ec;
-  fs::create_directories(fs::path(*path).parent_path(), ec);
+  local::MadeDirs made;  // taken back if the download fails
+  made.make_parents_of(*path);
   auto got = client_->get_object_to_file(plan.source.value, *path, {}, bucket);
   if (!got.ok()) return got.status();
+  made.keep();
   result["mode"] = "download";
   result["request_id"] = got->request_id;
   result["path"] = got->path;

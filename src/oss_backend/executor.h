@@ -84,6 +84,9 @@ class OssExecutor {
   // unknown or expired ids; resource.too_large past the cap.
   static constexpr std::uint64_t kMaxResourceBytes = 8u << 20;
   Result<nlohmann::json> read_result(const std::string& uri);
+  // The local side (uri sources, downloads): its rules, and its directories kept out of
+  // messages (LocalExecutor::without_server_paths).
+  const local::LocalExecutor& files() const { return *files_; }
 
   // Retries the cleanup journal's deletes; returns how many temporary objects remain.
   size_t drain_cleanup();

@@ -10,6 +10,7 @@
 #include "core/render.h"
 #include "local/ffmpeg_args.h"
 #include "local/ffmpeg_runner.h"
+#include "local/made_dirs.h"
 #include "local/media_probe.h"
 #include "oss_backend/executor.h"
 #include "oss_backend/random_id.h"
@@ -112,28 +113,31 @@ Result<json> OssExecutor::follow(const OssJobRef& ref, std::chrono::milliseconds
         auto dir = files_->resolve_download_path(plan->tool, plan->output.path);
         if (!dir.ok()) return dir.status();
         std::vector<std::string> written;
+        local::MadeDirs made;  // taken back if a frame cannot be downloaded
+        made.make(*dir);
         for (const auto& k : result["generated_keys"]) {
           const std::string key = k.get<std::string>();
           const std::string file = (fs::path(*dir) / fs::path(key).filename()).string();
-          std::error_code ec;
-          fs::create_directories(*dir, ec);
           auto got = client_->get_object_to_file(key, file, {}, ref.bucket);
           if (!got.ok()) {
+            std::error_code ec;
             for (const auto& w : written) fs::remove(w, ec);
             return got.status();
           }
           written.push_back(file);
         }
+        made.keep();
         result["path"] = *dir;
       }
       if (plan != nullptr && !plan->output.path.empty() && ref.tool != "video_frames" &&
           ref.tool != "hls_playlist") {
         auto path = files_->resolve_download_path(plan->tool, plan->output.path);
         if (!path.ok()) return path.status();
-        std::error_code ec;
-        fs::create_directories(fs::path(*path).parent_path(), ec);
+        local::MadeDirs made;  // taken back if the download fails
+        made.make_parents_of(*path);
         auto got = client_->get_object_to_file(ref.target_key, *path, {}, ref.bucket);
         if (!got.ok()) return got.status();
+        made.keep();
         result["path"] = got->path;
         result["size"] = got->size;
         result["metadata"] = files_->file_metadata(got->path);

@@ -6,17 +6,18 @@
 #include <chrono>
 #include <filesystem>
 #include <mutex>
-
 #include <nlohmann/json.hpp>
 
 #include "core/dry_run.h"
 #include "core/embedded.h"
+#include "core/object_key.h"
 #include "core/plan_from_tool.h"
 #include "core/render.h"
 #include "local/executor.h"
-#include "oss_backend/executor.h"
 #include "local/job_manager.h"
+#include "local/state_dir.h"
 #include "mcp/server.h"
+#include "oss_backend/executor.h"
 
 namespace omm::tools {
 
@@ -77,8 +78,18 @@ class LazyLocal {
         status_ = r.status();
         return;
       }
+      const local::LocalOptions& lo = (*r)->options();
       local::JobManagerOptions o;
-      o.root = (*r)->store().root();
+      auto dir = local::job_journal_dir(
+          lo.state_dir.empty() ? local::state_dir_path("") : lo.state_dir, (*r)->store().root());
+      if (!dir.ok()) {
+        status_ = dir.status();
+        return;
+      }
+      o.journal_dir = *dir;
+      o.partial_areas = {(*r)->store().root(), lo.output_dir};
+      o.max_running = lo.max_jobs;
+      o.max_queued = lo.job_queue;
       auto jobs = local::JobManager::open(o);
       if (!jobs.ok()) {
         status_ = jobs.status();
@@ -216,6 +227,7 @@ json running_answer(const local::JobRecord& r) {
            {"backend", "local"},        {"tool", r.tool},      {"operations", r.operations},
            {"request_id", r.request_id}};
   if (!r.target_key.empty()) out["target_key"] = r.target_key;
+  if (r.queued) out["queued"] = true;  // waiting for a job slot (--max-jobs)
   return out;
 }
 
@@ -328,13 +340,17 @@ json run_plan(const ProductToolOptions& options, Backends& backends, mcp::CallCo
   auto oss = backends.oss.get();
   if (!oss.ok()) return mcp::error_result(oss.status());
   auto result = (*oss)->run(*plan, run_context(ctx));
-  if (!result.ok()) return mcp::error_result(result.status());
+  if (!result.ok()) return mcp::error_result((*oss)->files().without_server_paths(result.status()));
   return mcp::structured_result(*result);
 }
 
 json run_object_tool(const ProductToolOptions& options, Backends& backends,
                      const std::string& tool, const json& args) {
   LazyLocal& local = backends.local;
+  if (tool == "object_head") {  // the one key rule of every tool (core/object_key.h)
+    Status s = core::check_object_key(args.value("key", ""), core::ErrorScope(tool), "key");
+    if (!s) return mcp::error_result(s);
+  }
   if (options.backend == "local" &&
       (tool == "object_list" || tool == "object_head" || tool == "doctor")) {
     auto executor = local.get();
@@ -351,7 +367,7 @@ json run_object_tool(const ProductToolOptions& options, Backends& backends,
   auto oss = backends.oss.get();
   if (!oss.ok()) return mcp::error_result(oss.status());
   auto result = (*oss)->run_object_tool(tool, args);
-  if (!result.ok()) return mcp::error_result(result.status());
+  if (!result.ok()) return mcp::error_result((*oss)->files().without_server_paths(result.status()));
   return mcp::structured_result(*result);
 }
 
@@ -391,7 +407,7 @@ void register_product_tools(mcp::Server& server, const ProductToolOptions& optio
         auto oss = backends->oss.get();
         if (!oss.ok()) return mcp::error_result(oss.status());
         auto r = (*oss)->job_status(args, run_context(ctx));
-        if (!r.ok()) return mcp::error_result(r.status());
+        if (!r.ok()) return mcp::error_result((*oss)->files().without_server_paths(r.status()));
         return mcp::structured_result(*r);
       };
     } else {
