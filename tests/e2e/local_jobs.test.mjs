@@ -1,11 +1,11 @@
 // Async jobs on the local backend through the official SDK client (DESIGN.md "Async jobs"):
 // running answers with a job id, job_status waiting and cancelling, progress naming the job, the
-// journal under <root>/.jobs surviving a restart, shutdown cancelling running jobs, and a server
+// journal in the server's own state directory (never in the bucket) surviving a restart, shutdown cancelling running jobs, and a server
 // killed mid-job. Outputs are checked with ffprobe; processes and leftovers with /proc and the
 // directory itself.
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -45,13 +45,22 @@ function partials(dir) {
   return readdirSync(dir, { recursive: true }).filter((f) => path.basename(f).startsWith(".omm-part-"));
 }
 
-const journal = (id) => JSON.parse(readFileSync(path.join(root, ".jobs", `${id}.json`), "utf8"));
+// The journal lives in the server's state directory ($XDG_STATE_HOME/oss-media-mcp/jobs/<root tag>/),
+// never under the root.
+const state = path.join(work, "state");
+function journalDir() {
+  const jobs = path.join(state, "oss-media-mcp", "jobs");
+  const dirs = readdirSync(jobs).filter((d) => readFileSync(path.join(jobs, d, "root"), "utf8").trim() === realpathSync(root));
+  assert.equal(dirs.length, 1, "one journal directory for this root");
+  return path.join(jobs, dirs[0]);
+}
+const journal = (id) => JSON.parse(readFileSync(path.join(journalDir(), `${id}.json`), "utf8"));
 
 async function connect() {
   const client = new Client({ name: "oss-media-mcp-e2e-jobs", version: "0.0.1" });
   const transport = new StdioClientTransport({
     command: BIN, args: ["serve", "--root", root, "--output-dir", outputs, "--input-dir", inputs],
-    stderr: "pipe", env: { PATH: process.env.PATH } });
+    stderr: "pipe", env: { PATH: process.env.PATH, XDG_STATE_HOME: state } });
   await client.connect(transport);
   return { client, transport };
 }
@@ -123,9 +132,10 @@ describe("local async jobs through the SDK client", () => {
     assert.equal(record.status, "succeeded");
     assert.equal(record.tool, "video_transcode");
     assert.equal(record.result.target_key, "out/t0.mp4");
-    // The journal is not an object.
-    const list = await call(server.client, "object_list", { prefix: "" });
-    assert.ok(list.data.objects.every((o) => !o.key.startsWith(".jobs")), JSON.stringify(list.data));
+    // The journal is not in the bucket, and its directory is private.
+    assert.ok(!existsSync(path.join(root, ".jobs")));
+    assert.equal(statSync(journalDir()).mode & 0o777, 0o700);
+    assert.equal(statSync(path.join(state, "oss-media-mcp")).mode & 0o777, 0o700);
     finishedJob = done;
 
     // Cancelling a finished job changes nothing.
@@ -183,8 +193,8 @@ describe("local async jobs through the SDK client", () => {
     controller.abort();
     await assert.rejects(pending);
     assert.equal(await waitFor(() => ffmpegChildren().length === 0, 5000), true);
-    const records = readdirSync(path.join(root, ".jobs")).filter((f) => f.endsWith(".json"))
-      .map((f) => JSON.parse(readFileSync(path.join(root, ".jobs", f), "utf8")))
+    const records = readdirSync(journalDir()).filter((f) => f.endsWith(".json"))
+      .map((f) => JSON.parse(readFileSync(path.join(journalDir(), f), "utf8")))
       .filter((j) => j.target_key === "out/aborted.mp4");
     assert.equal(records.length, 1);
     assert.equal(await waitFor(() => journal(records[0].job_id).status === "canceled", 5000), true);
@@ -229,7 +239,11 @@ describe("local async jobs through the SDK client", () => {
                  "the job writes its partial output");
     process.kill(server.transport.pid, "SIGKILL");
     await server.client.close().catch(() => {});
-    assert.equal(journal(running.job_id).status, "running");
+    const before = journal(running.job_id);
+    assert.equal(before.status, "running");
+    // The job recorded its ffmpeg child with its start time: the next server kills that process only.
+    assert.ok(before.children?.length >= 1, JSON.stringify(before));
+    assert.ok(ffmpegChildren().includes(before.children.at(-1).pid));
     assert.ok(partials(path.join(root, "out")).length > 0, "the partial output outlived the server");
     // ffmpeg ignores SIGPIPE: the dead server's child goes on until the next server stops it.
     await sleep(500);
