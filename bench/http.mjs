@@ -49,6 +49,13 @@ function procStatus(pid) {
   return out;
 }
 
+// CPU seconds (user + system) a process has used, from /proc/<pid>/stat.
+function cpuSeconds(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(f[11]) + Number(f[12])) / 100;  // utime, stime in clock ticks (100 Hz)
+}
+
 function startServer(extra = []) {
   const proc = spawn(BIN, ["serve", "--transport", "http", "--listen", "127.0.0.1:0", "--conformance-fixtures",
                            "--log-level", "warn", ...extra], { stdio: ["ignore", "ignore", "pipe"] });
@@ -242,7 +249,7 @@ async function legitSession(url, results) {
         else results.errors.push(`tool error: ${r.content?.[0]?.text}`);
       }
     } catch (e) {
-      results.errors.push(e.message);
+      results.errors.push(`${e.message}${e.cause ? ` (${e.cause.code ?? ""} ${e.cause.message ?? e.cause})` : ""}`);
     }
   }
   await client.close().catch(() => {});
@@ -254,7 +261,7 @@ async function abuseBench() {
   try {
     // Warm-up, then the baseline.
     await legitSession(server.url, { connect: [], calls: [], errors: [], busy: 0 });
-    await sleep(6000);  // idle kept-alive connections close (5 s)
+    await sleep(16000);  // idle kept-alive connections close (15 s)
     const baseline = procStatus(pid);
     log(`baseline: ${baseline.Threads} threads, ${baseline.VmRSS} KiB RSS`);
 
@@ -267,11 +274,16 @@ async function abuseBench() {
     }, 50);
 
     const t0 = now();
+    const serverCpu0 = cpuSeconds(pid);
+    const clientCpu0 = process.cpuUsage();
     const streamsP = Promise.all(Array.from({ length: STREAMS }, () => holdStream(server.port)));
     const floodP = flood(server.port);
     const results = { connect: [], calls: [], errors: [], busy: 0 };
     await Promise.all(Array.from({ length: SESSIONS }, () => legitSession(server.url, results)));
     const legitMs = now() - t0;
+    const serverCpu = cpuSeconds(pid) - serverCpu0;
+    const clientCpuUs = process.cpuUsage(clientCpu0);
+    const clientCpu = (clientCpuUs.user + clientCpuUs.system) / 1e6;
     const floodStatuses = await floodP;
     const streams = await streamsP;
     const streamStatuses = {};
@@ -279,7 +291,7 @@ async function abuseBench() {
     const during = procStatus(pid);
     for (const s of streams) s.close();
 
-    // Afterwards: wait for threads to come back (kept-alive connections close after 5 s; a
+    // Afterwards: wait for threads to come back (kept-alive connections close after 15 s; a
     // stream whose client left is noticed at its next keep-alive comment, ≤ 2 × 15 s).
     const settleStart = now();
     let after = procStatus(pid);
@@ -292,6 +304,7 @@ async function abuseBench() {
       sessions: SESSIONS, calls_per_session: CALLS, extra_streams: STREAMS, flood: FLOOD,
       protocol_errors: results.errors.length, error_samples: results.errors.slice(0, 5), busy_answers: results.busy,
       calls: results.calls.length, legit_wall_ms: legitMs,
+      cpu_seconds: { server: serverCpu, clients_and_attackers: clientCpu },
       call_p50_ms: quantile(results.calls, 0.5), call_p99_ms: quantile(results.calls, 0.99),
       call_max_ms: Math.max(...results.calls), connect_p99_ms: quantile(results.connect, 0.99),
       extra_stream_answers: streamStatuses, flood_answers: floodStatuses,
@@ -322,6 +335,8 @@ console.log(`\nabuse: ${a.sessions} sessions x ${a.calls_per_session} calls, ${a
 console.log(`  legitimate calls: ${a.calls}, protocol errors ${a.protocol_errors}, server.busy ${a.busy_answers}`);
 console.log(`  call latency: p50 ${a.call_p50_ms.toFixed(2)} ms, p99 ${a.call_p99_ms.toFixed(2)} ms, max ${a.call_max_ms.toFixed(1)} ms; ` +
             `connect p99 ${a.connect_p99_ms.toFixed(1)} ms; wall ${(a.legit_wall_ms / 1000).toFixed(1)} s`);
+console.log(`  CPU during the load: server ${a.cpu_seconds.server.toFixed(1)} s, the Node client process (200 SDK ` +
+            `clients and the attackers) ${a.cpu_seconds.clients_and_attackers.toFixed(1)} s — 2 cores shared`);
 console.log(`  extra streams answered: ${JSON.stringify(a.extra_stream_answers)}; flood answered: ${JSON.stringify(a.flood_answers)}`);
 console.log(`  threads: baseline ${a.threads.baseline}, peak ${a.threads.peak}, after ${a.threads.after} (settled in ` +
             `${(a.threads.settled_after_ms / 1000).toFixed(1)} s)`);

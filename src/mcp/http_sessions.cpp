@@ -38,11 +38,6 @@ SessionTable::SessionTable(Server& server, SessionLimits limits,
     : server_(server), limits_(limits), now_(std::move(now)) {}
 
 std::shared_ptr<SessionEntry> SessionTable::create(bool legacy) {
-  reap(true);
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (entries_.size() >= limits_.max_sessions) return nullptr;
-  }
   auto e = std::make_shared<SessionEntry>();
   e->id = random_session_id();
   e->outbox = std::make_shared<HttpOutbox>(legacy);
@@ -50,9 +45,23 @@ std::shared_ptr<SessionEntry> SessionTable::create(bool legacy) {
   e->created = now_();
   e->touch(e->created);
   e->confirmed = legacy;  // a legacy session lives as long as its GET stream
-  std::lock_guard<std::mutex> lock(mu_);
-  if (entries_.size() >= limits_.max_sessions) return nullptr;  // lost a race for the last place
-  entries_[e->id] = e;
+  std::vector<std::shared_ptr<SessionEntry>> gone;
+  bool added = false;
+  {
+    // Expiry, eviction and the insert in one step: concurrent creates cannot take the place
+    // one of them just made.
+    std::lock_guard<std::mutex> lock(mu_);
+    reap_locked(true, gone);
+    if (entries_.size() < limits_.max_sessions) {
+      entries_[e->id] = e;
+      added = true;
+    }
+  }
+  for (const auto& g : gone) end(g);
+  if (!added) {
+    end(e);
+    return nullptr;
+  }
   return e;
 }
 
@@ -92,35 +101,30 @@ size_t SessionTable::size() const {
   return entries_.size();
 }
 
-void SessionTable::reap(bool need_room) {
+void SessionTable::reap_locked(bool need_room, std::vector<std::shared_ptr<SessionEntry>>& gone) {
   const Clock::time_point now = now_();
-  std::vector<std::shared_ptr<SessionEntry>> gone;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    std::shared_ptr<SessionEntry> oldest_unconfirmed;
-    for (auto it = entries_.begin(); it != entries_.end();) {
-      const auto& e = it->second;
-      const Clock::time_point seen{Clock::duration(e->last_seen.load())};
-      bool busy = e->session->in_flight() > 0 || e->outbox->has_get_stream();
-      bool expired = e->confirmed ? (!busy && now - seen > limits_.idle_timeout)
-                                  : (!busy && now - e->created > limits_.unconfirmed_timeout);
-      if (expired) {
-        gone.push_back(e);
-        it = entries_.erase(it);
-        continue;
-      }
-      if (!e->confirmed && !busy &&
-          (!oldest_unconfirmed || e->created < oldest_unconfirmed->created)) {
-        oldest_unconfirmed = e;
-      }
-      ++it;
+  std::shared_ptr<SessionEntry> oldest_unconfirmed;
+  for (auto it = entries_.begin(); it != entries_.end();) {
+    const auto& e = it->second;
+    const Clock::time_point seen{Clock::duration(e->last_seen.load())};
+    bool busy = e->session->in_flight() > 0 || e->outbox->has_get_stream();
+    bool expired = e->confirmed ? (!busy && now - seen > limits_.idle_timeout)
+                                : (!busy && now - e->created > limits_.unconfirmed_timeout);
+    if (expired) {
+      gone.push_back(e);
+      it = entries_.erase(it);
+      continue;
     }
-    if (need_room && entries_.size() >= limits_.max_sessions && oldest_unconfirmed) {
-      gone.push_back(oldest_unconfirmed);
-      entries_.erase(oldest_unconfirmed->id);
+    if (!e->confirmed && !busy &&
+        (!oldest_unconfirmed || e->created < oldest_unconfirmed->created)) {
+      oldest_unconfirmed = e;
     }
+    ++it;
   }
-  for (const auto& e : gone) end(e);
+  if (need_room && entries_.size() >= limits_.max_sessions && oldest_unconfirmed) {
+    gone.push_back(oldest_unconfirmed);
+    entries_.erase(oldest_unconfirmed->id);
+  }
 }
 
 StreamLimiter::Verdict StreamLimiter::acquire(const std::string& client) {

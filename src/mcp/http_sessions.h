@@ -24,6 +24,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "mcp/http_streams.h"
 
@@ -65,8 +66,9 @@ class SessionTable {
   size_t size() const;
 
  private:
-  // Removes expired sessions; with `need_room`, also the oldest unconfirmed one when still full.
-  void reap(bool need_room);
+  // Under mu_: moves expired sessions to `gone`; with `need_room`, also the oldest unconfirmed
+  // one when the table is still full. The caller ends them after unlocking.
+  void reap_locked(bool need_room, std::vector<std::shared_ptr<SessionEntry>>& gone);
 
   Server& server_;
   SessionLimits limits_;

@@ -49,7 +49,7 @@ struct HttpOptions {
   std::chrono::milliseconds keepalive{15000};
   size_t max_body_bytes = 8u << 20;
   // Listener threads (one per open connection); connections beyond wait for one.
-  size_t max_threads = 512;
+  size_t max_threads = 1024;
   // Open SSE streams (GET /mcp, GET /sse) at once, and per client address (0: max_streams / 2);
   // the excess is refused at once (503 / 429), so streams never take every thread.
   size_t max_streams = 64;
@@ -60,8 +60,11 @@ struct HttpOptions {
   std::chrono::seconds unconfirmed_timeout{30};
   // The longest a POST waits for its request's response (JSON) or streams (SSE).
   std::chrono::seconds request_timeout{900};
-  // An idle kept-alive connection is closed after this (it holds a listener thread).
-  std::chrono::seconds keep_alive_timeout{5};
+  // An idle kept-alive connection is closed after this (it holds a listener thread that polls
+  // every 10 ms). Advertised as `Keep-Alive: timeout=15`: Node's fetch reuses a socket for at
+  // most a second less, so under load a request does not meet a connection being closed (at 5 s
+  // it did: "other side closed").
+  std::chrono::seconds keep_alive_timeout{15};
   std::vector<HttpRoute> routes;
   // Called once the socket is bound, with the host and the actual port (port 0 picks one).
   std::function<void(const std::string& host, int port)> on_listening;
