@@ -21,6 +21,7 @@ bool CallState::cancel() {
 }
 
 bool CallState::finish() {
+  std::lock_guard<std::mutex> sending(send_mu_);
   std::lock_guard<std::mutex> lock(mu_);
   finished_.store(true);
   hooks_.clear();
@@ -58,6 +59,13 @@ bool CallState::accept_progress(double value) {
   return true;
 }
 
+bool CallState::send_if_open(const std::function<void()>& send) {
+  std::lock_guard<std::mutex> sending(send_mu_);
+  if (finished_.load()) return false;
+  send();
+  return true;
+}
+
 CallContext::CallContext(std::shared_ptr<CallHost> host, std::shared_ptr<CallState> state)
     : host_(std::move(host)), state_(std::move(state)) {}
 
@@ -66,15 +74,19 @@ void CallContext::progress(double value, std::optional<double> total, std::strin
   nlohmann::json params{{"progressToken", state_->progress_token()}, {"progress", value}};
   if (total) params["total"] = *total;
   if (!message.empty()) params["message"] = message;
-  host_->send_related(make_notification("notifications/progress", std::move(params)),
-                      state_->request_id());
+  state_->send_if_open([&] {
+    host_->send_related(make_notification("notifications/progress", std::move(params)),
+                        state_->request_id());
+  });
 }
 
 void CallContext::log(LogLevel level, const nlohmann::json& data, std::string_view logger) {
   if (state_->finished() || state_->cancelled() || !host_->log_enabled(level)) return;
   nlohmann::json params{{"level", log_level_name(level)}, {"logger", logger}, {"data", data}};
-  host_->send_related(make_notification("notifications/message", std::move(params)),
-                      state_->request_id());
+  state_->send_if_open([&] {
+    host_->send_related(make_notification("notifications/message", std::move(params)),
+                        state_->request_id());
+  });
 }
 
 bool CallContext::client_supports(std::string_view capability) const {

@@ -49,6 +49,8 @@ class CallState {
   bool cancel();
   bool cancelled() const { return cancelled_.load(); }
   // Marks the call finished; afterwards progress/log are dropped. Returns false if cancelled.
+  // Waits for a notification being sent (send_if_open) to be out first, so nothing related to
+  // the request can follow its response.
   bool finish();
   bool finished() const { return finished_.load(); }
 
@@ -58,6 +60,8 @@ class CallState {
   bool sleep_for(std::chrono::milliseconds d);
   // Accepts `value` iff it is greater than every value accepted before.
   bool accept_progress(double value);
+  // Runs `send` unless the call has finished, excluding finish() meanwhile; false when finished.
+  bool send_if_open(const std::function<void()>& send);
 
  private:
   nlohmann::json request_id_;
@@ -65,6 +69,7 @@ class CallState {
   std::atomic<bool> cancelled_{false};
   std::atomic<bool> finished_{false};
   std::mutex mu_;
+  std::mutex send_mu_;  // held while a related notification is sent, and by finish()
   std::condition_variable cv_;
   std::map<int, std::function<void()>> hooks_;
   int next_hook_ = 0;

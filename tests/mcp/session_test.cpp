@@ -3,7 +3,10 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <map>
+#include <mutex>
 #include <thread>
+#include <vector>
 
 #include "mcp/memory_outbox.h"
 #include "mcp/server.h"
@@ -181,4 +184,46 @@ TEST_CASE("protocol version negotiation") {
     CHECK(f.last()["result"]["protocolVersion"] == c.chosen);
     CHECK(s->protocol_version() == c.chosen);
   }
+}
+
+TEST_CASE("no progress notification follows its request's response, whatever thread sends it") {
+  Fixture f;
+  ToolSpec t;
+  t.name = "racing";
+  t.description = "progress from another thread while the call returns";
+  t.input_schema = json{{"type", "object"}};
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> senders;
+  std::mutex senders_mu;
+  t.handler = [&](CallContext& ctx, const json&) {
+    CallContext copy = ctx;  // a job thread keeps reporting after the handler returns
+    std::lock_guard<std::mutex> lock(senders_mu);
+    senders.emplace_back([copy, &stop]() mutable {
+      for (int i = 1; !stop.load() && i < 100000; ++i) copy.progress(i);
+    });
+    std::this_thread::yield();
+    return text_result("done");
+  };
+  f.server.tools().add(std::move(t));
+  auto s = f.open();
+  constexpr int kCalls = 200;
+  for (int id = 1; id <= kCalls; ++id) s->receive(call(id, "racing", json::object(), id));
+  REQUIRE(s->wait_idle(std::chrono::seconds(20)));
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  stop = true;
+  for (auto& th : senders) th.join();
+  // Per request: every related progress comes before the response.
+  std::map<int, bool> answered;
+  int responses = 0;
+  for (const auto& m : f.outbox->sent()) {
+    if (m.message.contains("id") && m.message.contains("result")) {
+      answered[m.message["id"].get<int>()] = true;
+      ++responses;
+    } else if (m.message.value("method", "") == "notifications/progress") {
+      int token = m.message["params"]["progressToken"].get<int>();
+      CAPTURE(token);
+      CHECK_FALSE(answered[token]);
+    }
+  }
+  CHECK(responses == kCalls);
 }
