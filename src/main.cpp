@@ -21,10 +21,13 @@
 #include "cli/args.h"
 #include "cli/process_args.h"
 #include "core/dry_run.h"
+#include "core/executor.h"
+#include "core/lazy_backend.h"
 #include "core/plan_from_cli.h"
 #include "emulate/emulate_cli.h"
 #include "local/executor.h"
 #include "local/file_links.h"
+#include "local/local_backend.h"
 #include "local/state_dir.h"
 #include "mcp/http_transport.h"
 #include "mcp/server.h"
@@ -202,48 +205,97 @@ std::string first_of(const std::string& flag, const char* env_name, const std::s
   return v && !v->empty() ? *v : fallback;
 }
 
-omm::tools::ProductToolOptions product_options(const omm::cli::ServeArgs& a,
-                                               const omm::local::LocalOptions& local,
-                                               const std::shared_ptr<OssRuntime>& runtime) {
-  omm::tools::ProductToolOptions o;
-  o.bucket = first_of(a.bucket, "ALIBABA_CLOUD_OSS_BUCKET");
-  // The backend is oss exactly when a bucket is configured, unless --backend says otherwise.
-  o.backend = !a.backend.empty() ? a.backend : (o.bucket.empty() ? "local" : "oss");
-  o.local = [local] { return omm::local::LocalExecutor::create(local); };
-  if (o.backend != "oss") return o;
+// Where the oss backend works, from flags (empty: the ALIBABA_CLOUD_* environment variables).
+struct OssConfig {
+  std::string bucket;
+  std::string region;
+  std::string endpoint;
+  std::string imm_endpoint;
+  std::string imm_project;
+  std::string signature = "v4";
+  bool reveal_signed_urls = false;
+  std::uint64_t multipart_threshold = 0;
+  std::string state_dir;  // --state-dir
+};
+
+OssConfig oss_config(const omm::cli::ServeArgs& a) {
+  OssConfig c;
+  c.bucket = first_of(a.bucket, "ALIBABA_CLOUD_OSS_BUCKET");
+  c.region = first_of(a.region, "ALIBABA_CLOUD_OSS_REGION", "cn-hangzhou");
+  c.endpoint = first_of(a.endpoint, "ALIBABA_CLOUD_OSS_ENDPOINT");
+  c.imm_endpoint = first_of(a.imm_endpoint, "ALIBABA_CLOUD_IMM_ENDPOINT");
+  c.imm_project = first_of(a.imm_project, "ALIBABA_CLOUD_IMM_PROJECT");
+  c.signature = a.oss_signature;
+  c.reveal_signed_urls = a.reveal_signed_urls;
+  c.multipart_threshold = a.multipart_threshold;
+  c.state_dir = a.state_dir;
+  return c;
+}
+
+// The one place that picks a backend: the oss backend exactly when a bucket is configured,
+// unless --backend says otherwise (DESIGN.md "Backends and endpoints"). Neither touches
+// anything before its first call.
+std::shared_ptr<omm::core::Backend> make_backend(const std::string& kind,
+                                                 const omm::local::LocalOptions& local,
+                                                 const OssConfig& c,
+                                                 const std::shared_ptr<OssRuntime>& runtime) {
+  std::string chosen = !kind.empty() ? kind : (c.bucket.empty() ? "local" : "oss");
+  if (chosen != "oss") {
+    return std::make_shared<omm::local::LocalBackend>(
+        [local] { return omm::local::LocalExecutor::create(local); });
+  }
   omm::oss_backend::OssBackendOptions ob;
-  ob.bucket = o.bucket;
-  ob.region = first_of(a.region, "ALIBABA_CLOUD_OSS_REGION", "cn-hangzhou");
-  ob.endpoint = first_of(a.endpoint, "ALIBABA_CLOUD_OSS_ENDPOINT");
-  ob.imm_endpoint = first_of(a.imm_endpoint, "ALIBABA_CLOUD_IMM_ENDPOINT");
-  ob.imm_project = first_of(a.imm_project, "ALIBABA_CLOUD_IMM_PROJECT");
-  ob.signature = a.oss_signature == "v1" ? omm::oss::SignatureVersion::kV1
-                                         : omm::oss::SignatureVersion::kV4;
-  ob.reveal_signed_urls = a.reveal_signed_urls;
-  ob.multipart_threshold = a.multipart_threshold;
-  ob.journal_path = cleanup_journal_path(a.state_dir);
+  ob.bucket = c.bucket;
+  ob.region = c.region;
+  ob.endpoint = c.endpoint;
+  ob.imm_endpoint = c.imm_endpoint;
+  ob.imm_project = c.imm_project;
+  ob.signature =
+      c.signature == "v1" ? omm::oss::SignatureVersion::kV1 : omm::oss::SignatureVersion::kV4;
+  ob.reveal_signed_urls = c.reveal_signed_urls;
+  ob.multipart_threshold = c.multipart_threshold;
+  ob.journal_path = cleanup_journal_path(c.state_dir);
   ob.credential_source_name = [runtime] {
     std::lock_guard<std::mutex> lock(runtime->mu);
     return runtime->source;
   };
-  o.oss = [ob, local, runtime]() -> omm::Result<std::shared_ptr<omm::oss_backend::OssExecutor>> {
-    // Local files (uri sources, downloads) follow the local backend's rules; its root holds the
-    // fetched copies of http(s) sources.
-    auto files = omm::local::LocalExecutor::create(local);
-    if (!files.ok()) return files.status();
-    // The cleanup journal is the server's own record: its directory private to this user.
-    std::string state = std::filesystem::path(ob.journal_path).parent_path().string();
-    if (omm::Status s = omm::local::ensure_private_dir(state); !s) return s;
-    auto executor = omm::oss_backend::OssExecutor::create(
-        ob, [runtime] { return runtime->credentials(); }, runtime->http, *files);
-    if (!executor.ok()) return executor.status();
-    // Temporary objects a previous run could not delete (DESIGN.md "Sources").
-    if (size_t left = (*executor)->drain_cleanup(); left > 0) {
-      spdlog::warn("cleanup: {} temporary objects are still to be deleted", left);
-    }
-    return *executor;
-  };
-  return o;
+  return std::make_shared<omm::core::LazyBackend>(
+      "oss", [ob, local, runtime]() -> omm::Result<std::shared_ptr<omm::core::Backend>> {
+        // Local files (uri sources, downloads) follow the same rules as on the local backend;
+        // its root holds the fetched copies of http(s) sources, its probe reads downloads.
+        auto files = omm::local::LocalExecutor::create(local);
+        if (!files.ok()) return files.status();
+        // The cleanup journal is the server's own record: its directory private to this user.
+        std::string state = std::filesystem::path(ob.journal_path).parent_path().string();
+        if (omm::Status s = omm::local::ensure_private_dir(state); !s) return s;
+        std::shared_ptr<omm::local::LocalExecutor> local_files = *files;
+        auto executor = omm::oss_backend::OssExecutor::create(
+            ob, [runtime] { return runtime->credentials(); }, runtime->http, local_files->files(),
+            [local_files](const std::string& path) { return local_files->file_metadata(path); });
+        if (!executor.ok()) return executor.status();
+        // Temporary objects a previous run could not delete (DESIGN.md "Sources").
+        if (size_t left = (*executor)->drain_cleanup(); left > 0) {
+          spdlog::warn("cleanup: {} temporary objects are still to be deleted", left);
+        }
+        return std::shared_ptr<omm::core::Backend>(*executor);
+      });
+}
+
+std::int64_t max_wait_seconds() {
+  auto v = env_lookup("ALIBABA_CLOUD_ASYNC_TIMEOUT_SECONDS");
+  if (!v || v->empty() || v->size() > 6 ||
+      v->find_first_not_of("0123456789") != std::string::npos) {
+    return 600;
+  }
+  return std::max<std::int64_t>(1, std::stoll(*v));
+}
+
+std::shared_ptr<omm::core::Executor> make_executor(std::shared_ptr<omm::core::Backend> backend,
+                                                   const OssConfig& c) {
+  omm::core::ExecutorOptions eo;
+  eo.max_wait_seconds = max_wait_seconds();
+  if (backend->name() == "oss") eo.bucket = c.bucket;
+  return std::make_shared<omm::core::Executor>(std::move(backend), eo);
 }
 
 // result.structuredContent.url of a tools/call answer of the oss backend in url mode, if any.
@@ -272,44 +324,6 @@ int fail(const omm::Status& s) {
   return 1;
 }
 
-// `process` on the oss backend (a bucket given with --bucket or ALIBABA_CLOUD_OSS_BUCKET), the
-// skill's process.py: the same executor as the server, local files relative to the working
-// directory.
-int process_oss(const omm::core::Plan& plan, const std::string& bucket, const std::string& dir,
-                const std::string& output_dir) {
-  auto runtime = std::make_shared<OssRuntime>();
-  omm::oss::install_redacting_logging(runtime->redactor);
-  auto local = local_options("", output_dir.empty() ? dir : output_dir, {}, "");
-  local.root = default_base_dir() + "/media";
-  local.input_dirs = {dir, local.output_dir};
-  auto files = omm::local::LocalExecutor::create(local);
-  if (!files.ok()) return fail(files.status());
-  omm::oss_backend::OssBackendOptions ob;
-  ob.bucket = bucket;
-  ob.region = plan.region.value_or(first_of("", "ALIBABA_CLOUD_OSS_REGION", "cn-hangzhou"));
-  ob.endpoint = plan.endpoint.value_or(first_of("", "ALIBABA_CLOUD_OSS_ENDPOINT"));
-  ob.imm_endpoint = first_of("", "ALIBABA_CLOUD_IMM_ENDPOINT");
-  ob.imm_project = plan.imm_project.value_or(first_of("", "ALIBABA_CLOUD_IMM_PROJECT"));
-  ob.journal_path = cleanup_journal_path("");
-  if (omm::Status s = omm::local::ensure_private_dir(omm::local::state_dir_path("")); !s) {
-    return fail(s);
-  }
-  auto executor = omm::oss_backend::OssExecutor::create(
-      ob, [runtime] { return runtime->credentials(); }, runtime->http, *files);
-  if (!executor.ok()) return fail(executor.status());
-  (*executor)->drain_cleanup();
-  omm::core::Plan p = plan;
-  if (!p.wait_seconds && p.timeout_seconds) p.wait_seconds = p.timeout_seconds;
-  if (p.category == omm::core::Category::kAsync && !p.wait_seconds) p.wait_seconds = 600;
-  auto result = (*executor)->run(p, omm::local::RunContext{});
-  if (!result.ok()) return fail(omm::Status::error(result.status().id(),
-                                                   runtime->redactor->redact(result.status().message())));
-  result->erase("resource_uri");  // read through a server's resources; nothing serves it here
-  runtime->redactor->redact_json(*result);
-  print_json(*result);
-  return 0;
-}
-
 int process(const std::vector<std::string>& args) {
   setup_logging("warn");
   char cwd[4096];
@@ -332,20 +346,35 @@ int process(const std::vector<std::string>& args) {
     return 0;
   }
   if (bucket.empty()) bucket = first_of("", "ALIBABA_CLOUD_OSS_BUCKET");
-  if (!bucket.empty()) return process_oss(*plan, bucket, dir, parsed->output_dir);
   // A person at a shell names files relative to where they are: the working directory is an
-  // input directory too.
-  // For the CLI the output directory defaults to the working directory.
-  auto options = local_options(parsed->root, parsed->output_dir.empty() ? dir : parsed->output_dir,
-                               {}, parsed->watermark_key);
-  options.input_dirs = {dir, options.output_dir, options.root};
-  options.max_duration = std::chrono::seconds(parsed->max_duration);
-  if (parsed->max_fetch_bytes > 0) options.max_fetch_bytes = parsed->max_fetch_bytes;
-  options.allow_private_uri = parsed->allow_private_uri;
-  auto executor = omm::local::LocalExecutor::create(options);
-  if (!executor.ok()) return fail(executor.status());
-  auto result = (*executor)->run(*plan, omm::local::RunContext{});
-  if (!result.ok()) return fail(result.status());
+  // input directory too, and the output directory defaults to it.
+  auto local = local_options(parsed->root, parsed->output_dir.empty() ? dir : parsed->output_dir,
+                             {}, parsed->watermark_key);
+  local.input_dirs = {dir, local.output_dir, local.root};
+  local.max_duration = std::chrono::seconds(parsed->max_duration);
+  if (parsed->max_fetch_bytes > 0) local.max_fetch_bytes = parsed->max_fetch_bytes;
+  local.allow_private_uri = parsed->allow_private_uri;
+  local.state_dir = omm::local::state_dir_path("");
+  OssConfig c;
+  c.bucket = bucket;
+  c.region = plan->region.value_or(first_of("", "ALIBABA_CLOUD_OSS_REGION", "cn-hangzhou"));
+  c.endpoint = plan->endpoint.value_or(first_of("", "ALIBABA_CLOUD_OSS_ENDPOINT"));
+  c.imm_endpoint = first_of("", "ALIBABA_CLOUD_IMM_ENDPOINT");
+  c.imm_project = plan->imm_project.value_or(first_of("", "ALIBABA_CLOUD_IMM_PROJECT"));
+  auto runtime = std::make_shared<OssRuntime>();
+  omm::oss::install_redacting_logging(runtime->redactor);
+  auto executor = make_executor(make_backend("", local, c, runtime), c);
+  // The CLI waits for an async job (process.py routed such calls automatically).
+  omm::core::Plan p = *plan;
+  if (!p.wait_seconds && p.timeout_seconds) p.wait_seconds = p.timeout_seconds;
+  if (p.category == omm::core::Category::kAsync && !p.wait_seconds) p.wait_seconds = 600;
+  auto result = executor->run(p, omm::core::Call{});
+  if (!result.ok()) {
+    return fail(omm::Status::error(result.status().id(),
+                                   runtime->redactor->redact(result.status().message())));
+  }
+  result->erase("resource_uri");  // read through a server's resources; nothing serves it here
+  runtime->redactor->redact_json(*result);
   print_json(*result);
   return 0;
 }
@@ -365,17 +394,10 @@ int doctor(const omm::cli::ServeArgs& a) {
   auto runtime = std::make_shared<OssRuntime>();
   omm::oss::install_redacting_logging(runtime->redactor);
   auto local = local_options(a.root, a.output_dir, a.input_dirs, a.watermark_key);
-  auto options = product_options(a, local, runtime);
-  omm::Result<nlohmann::json> result = omm::Status::error("backend.unavailable", "no backend");
-  if (options.backend == "oss") {
-    auto executor = options.oss();
-    if (!executor.ok()) return fail(executor.status());
-    result = (*executor)->run_object_tool("doctor", nlohmann::json::object());
-  } else {
-    auto executor = options.local();
-    if (!executor.ok()) return fail(executor.status());
-    result = (*executor)->run_object_tool("doctor", nlohmann::json::object());
-  }
+  local.state_dir = omm::local::state_dir_path(a.state_dir);
+  OssConfig c = oss_config(a);
+  auto executor = make_executor(make_backend(a.backend, local, c, runtime), c);
+  auto result = executor->doctor();
   if (!result.ok()) return fail(result.status());
   runtime->redactor->redact_json(*result);
   print_json(*result);
@@ -426,7 +448,11 @@ int serve(const omm::cli::ServeArgs& a) {
   std::error_code ec;
   std::string results_dir =
       (std::filesystem::weakly_canonical(local.root, ec) / ".tmp" / "results").string();
-  omm::tools::register_product_tools(server, product_options(a, local, oss_runtime));
+  OssConfig oss = oss_config(a);
+  omm::tools::ProductToolOptions tool_options;
+  tool_options.executor = make_executor(make_backend(a.backend, local, oss, oss_runtime), oss);
+  tool_options.max_wait_seconds = max_wait_seconds();
+  omm::tools::register_product_tools(server, tool_options);
   omm::tools::register_prompts(server);
   omm::tools::register_docs_resources(server);
   if (a.conformance_fixtures) omm::tools::register_conformance_fixtures(server);

@@ -21,6 +21,34 @@ bool Plan::has_embed() const {
   return false;
 }
 
+Work work_of(const Plan& plan) {
+  const OpSpec& op = *plan.operations.front().spec;
+  switch (op.kind) {
+    case OpKind::kBasic:
+    case OpKind::kEmbed:
+      return Work::kImage;
+    case OpKind::kInspect:
+      return Work::kInspect;
+    case OpKind::kDetect:
+      return Work::kDetect;
+    case OpKind::kExtract:
+      return Work::kExtract;
+    case OpKind::kMedia:
+      return Work::kMedia;
+    case OpKind::kTransfer:
+      return op.name == "upload" ? Work::kUpload : Work::kDownload;
+  }
+  return Work::kImage;
+}
+
+OutputShape output_shape_of_tool(std::string_view tool) {
+  if (tool == "video_frames") return OutputShape::kFrames;
+  if (tool == "hls_playlist") return OutputShape::kPlaylist;
+  return OutputShape::kFile;
+}
+
+OutputShape output_shape(const Plan& plan) { return output_shape_of_tool(plan.tool); }
+
 nlohmann::json plan_to_json(const Plan& plan) {
   using nlohmann::json;
   json ops = json::array();

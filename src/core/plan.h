@@ -62,6 +62,26 @@ struct Plan {
   bool has_embed() const;
 };
 
+// What kind of work a plan is — all a backend needs to know to run it (backends never compare
+// tool names).
+enum class Work {
+  kUpload,    // object_upload: a local file or URL into an object
+  kDownload,  // object_download: an object into a local file
+  kImage,     // image_process: an image chain (optionally ending with blindwatermark)
+  kInspect,   // image_inspect: info, average-hue (JSON)
+  kDetect,    // image_detect: one detection (JSON)
+  kExtract,   // image_watermark_extract: blind-watermark extraction (JSON)
+  kMedia,     // one video/audio/hls operation (FFmpeg on the local backend)
+};
+Work work_of(const Plan& plan);
+
+// What the work writes: one file, numbered frames under a key prefix (video_frames:
+// <key>_0_<n>.<f>), or a playlist with its segments beside it (hls_playlist).
+enum class OutputShape { kFile, kFrames, kPlaylist };
+OutputShape output_shape(const Plan& plan);
+// The same for a tool by name (jobs remembered only by their tool).
+OutputShape output_shape_of_tool(std::string_view tool);
+
 // Every field of the plan as JSON (operations with their typed parameters). Two plans are the
 // same request exactly when their dumps are equal.
 nlohmann::json plan_to_json(const Plan& plan);

@@ -1,7 +1,7 @@
 // Status and Result<T>: the one error type of the project.
 //
 // A Status is either ok or carries a stable id (dot-separated, e.g. "invalid_argument.resize.w",
-// "oss.NoSuchKey", "engine.limit.pixels") and a human message. `to_string()` renders the form
+// "object.NoSuchKey", "engine.limit.pixels") and a human message. `to_string()` renders the form
 // agents see: "[invalid_argument.resize.w] w must be 1..16384, got 0". Values are immutable and
 // cheap to copy; safe to share between threads.
 #pragma once

@@ -24,7 +24,7 @@ struct Mapping {
 constexpr Mapping kMappings[] = {
     {"emulate.NoSuchBucket", 404, "NoSuchBucket"},
     {"emulate.NoSuchKey", 404, "NoSuchKey"},
-    {"local.NoSuchKey", 404, "NoSuchKey"},
+    {"object.NoSuchKey", 404, "NoSuchKey"},
     {"emulate.NoSuchUpload", 404, "NoSuchUpload"},
     {"emulate.InvalidPart", 400, "InvalidPart"},
     {"emulate.InvalidPartOrder", 400, "InvalidPartOrder"},

@@ -62,7 +62,7 @@ std::string new_upload_id() {
 }
 
 Status map_key_error(const Status& s) {
-  if (s.id() == "local.NoSuchKey")
+  if (s.id() == "object.NoSuchKey")
     return Status::error("emulate.NoSuchKey", "The specified key does not exist.");
   if (s.id() == "invalid_argument.key" || s.id() == "local.escape") {
     return Status::error("emulate.InvalidObjectName", s.message());

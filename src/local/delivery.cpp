@@ -4,7 +4,7 @@
 
 #include <filesystem>
 
-#include "local/made_dirs.h"
+#include "files/made_dirs.h"
 
 namespace omm::local {
 
@@ -18,7 +18,7 @@ Result<std::string> copy_out(const std::vector<std::string>& files, const std::s
                                      into_directory ? "some" : "one", files.size()));
   }
   std::vector<fs::path> written;
-  MadeDirs made;
+  files::MadeDirs made;
   auto fail = [&](const fs::path& target, const std::error_code& ec) -> Status {
     std::error_code ignored;
     for (const auto& w : written) fs::remove(w, ignored);

@@ -91,7 +91,8 @@ Result<ObjectInfo> DirStore::head(std::string_view key) const {
   if (!path.ok()) return path.status();
   struct stat st{};
   if (::stat(path->c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
-    return Status::error("local.NoSuchKey", fmt::format("no object {}", std::string(key)));
+    return Status::error("object.NoSuchKey",
+                         fmt::format("the object {} does not exist", std::string(key)));
   }
   return info_for(std::string(key), st);
 }
@@ -158,7 +159,7 @@ Status DirStore::remove(std::string_view key) const {
   return Status::ok();
 }
 
-Result<std::string> DirStore::temp_path_for(std::string_view key, MadeDirs* made) const {
+Result<std::string> DirStore::temp_path_for(std::string_view key, files::MadeDirs* made) const {
   auto path = path_for(key);
   if (!path.ok()) return path.status();
   fs::path p(*path);
@@ -187,7 +188,7 @@ Result<ObjectInfo> DirStore::commit(const std::string& temp_path, std::string_vi
 }
 
 Result<ObjectInfo> DirStore::put_file(std::string_view key, const std::string& local_path) const {
-  MadeDirs made;
+  files::MadeDirs made;
   auto temp = temp_path_for(key, &made);
   if (!temp.ok()) return temp.status();
   std::error_code ec;

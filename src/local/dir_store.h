@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "core/status.h"
-#include "local/made_dirs.h"
+#include "files/made_dirs.h"
 
 namespace omm::local {
 
@@ -51,14 +51,14 @@ class DirStore {
   // The file for `key`, checked (ids: invalid_argument.key, local.escape). The file need not
   // exist.
   Result<std::string> path_for(std::string_view key) const;
-  // Ids: local.NoSuchKey.
+  // Ids: object.NoSuchKey (the contract's id for a missing object on every backend).
   Result<ObjectInfo> head(std::string_view key) const;
   Result<ListPage> list(const ListRequest& request) const;
   Status remove(std::string_view key) const;
 
   // A fresh temporary path next to `key`'s file. Missing parent directories are created and
   // recorded in `made` (taken back when the caller's call fails); without `made` they stay.
-  Result<std::string> temp_path_for(std::string_view key, MadeDirs* made = nullptr) const;
+  Result<std::string> temp_path_for(std::string_view key, files::MadeDirs* made = nullptr) const;
   // Renames a finished temporary file into place; on failure the temporary file is removed.
   Result<ObjectInfo> commit(const std::string& temp_path, std::string_view key) const;
   // Copies a local file in under `key` (temporary file + rename; nothing left on failure,

@@ -14,13 +14,13 @@
 
 #include "core/list_token.h"
 #include "core/render.h"
+#include "files/made_dirs.h"
+#include "files/uri_fetch.h"
 #include "local/child_process.h"
 #include "local/delivery.h"
 #include "local/engine_pool.h"
 #include "local/ffmpeg_runner.h"
 #include "local/file_links.h"
-#include "local/made_dirs.h"
-#include "local/uri_fetch.h"
 
 namespace omm::local {
 
@@ -41,13 +41,6 @@ const char* engine_subdir(const std::string& name) {
   return "probe";
 }
 
-bool inside(const fs::path& dir, const fs::path& path) {
-  std::string d = dir.string();
-  std::string p = path.string();
-  if (!d.empty() && d.back() == '/') d.pop_back();
-  return p == d || p.rfind(d + "/", 0) == 0;
-}
-
 fs::path canonical_or_weak(const fs::path& p) {
   std::error_code ec;
   fs::path c = fs::weakly_canonical(p, ec);
@@ -61,14 +54,6 @@ std::string extension_of(const std::string& path) {
   if (ext == "jpeg") ext = "jpg";
   if (ext == "tif") ext = "tiff";
   return ext;
-}
-
-bool is_credential_path(const fs::path& p) {
-  std::string s = p.string();
-  for (const char* marker : {"/.aliyun/", "/.alibabacloud/", "/.ssh/"}) {
-    if (s.find(marker) != std::string::npos) return true;
-  }
-  return false;
 }
 
 // The output format of an image chain: its last `format`, else the source's own.
@@ -116,21 +101,27 @@ std::string executable_dir() {
 Result<std::shared_ptr<LocalExecutor>> LocalExecutor::create(LocalOptions options) {
   auto store = DirStore::open(options.root);
   if (!store.ok()) return store.status();
-  std::error_code ec;
-  fs::create_directories(options.output_dir, ec);
-  if (ec) return io_error("cannot create the output directory " + options.output_dir, ec);
-  options.output_dir = canonical_or_weak(options.output_dir).string();
-  if (options.input_dirs.empty()) options.input_dirs = {options.output_dir, store->root()};
-  for (auto& d : options.input_dirs) d = canonical_or_weak(d).string();
+  files::LocalFilesOptions fo;
+  fo.output_dir = options.output_dir;
+  fo.input_dirs = options.input_dirs;
+  fo.extra_input_dir = store->root();
+  fo.fetch_dir = (fs::path(store->root()) / ".tmp").string();
+  fo.max_fetch_bytes = options.max_fetch_bytes;
+  fo.allow_private_uri = options.allow_private_uri;
+  // A file under the root reads as its key; fetched copies and results as their names.
+  fo.hidden = {
+      {store->root() + "/.tmp/", ""}, {store->root() + "/", ""}, {store->root(), "the local root"}};
+  if (!options.state_dir.empty()) fo.hidden.push_back({options.state_dir, "the state directory"});
+  auto files = files::LocalFiles::create(std::move(fo));
+  if (!files.ok()) return files.status();
+  options.output_dir = files->options().output_dir;
+  options.input_dirs = files->options().input_dirs;
   if (options.workers == 0) options.workers = std::max(1u, std::thread::hardware_concurrency());
-  auto executor =
-      std::shared_ptr<LocalExecutor>(new LocalExecutor(std::move(options), std::move(*store)));
+  auto shared_files = std::make_shared<const files::LocalFiles>(std::move(*files));
+  auto executor = std::shared_ptr<LocalExecutor>(
+      new LocalExecutor(std::move(options), std::move(*store), std::move(shared_files)));
   executor->sweep_results();
   return executor;
-}
-
-LocalExecutor::FetchedCopy::~FetchedCopy() {
-  if (!path.empty()) std::remove(path.c_str());
 }
 
 // url-mode results live until their longest possible link has expired; fetched copies that a
@@ -160,35 +151,9 @@ std::string LocalExecutor::result_url(const core::Plan& plan, const std::string&
   return options_.result_link(key, unix_now() + seconds);
 }
 
-Result<std::string> LocalExecutor::fetch_source(const core::Plan& plan, FetchedCopy& fetched,
-                                                const RunContext* context) const {
-  // Keep the URL path's extension: engines and the default output format go by it.
-  std::string url_path = plan.source.value.substr(0, plan.source.value.find_first_of("?#"));
-  std::string ext = extension_of(url_path.substr(url_path.rfind('/') + 1));
-  bool ext_ok = !ext.empty() && ext.size() <= 5;
-  for (char c : ext) ext_ok = ext_ok && std::isalnum(static_cast<unsigned char>(c));
-  fs::path dir = fs::path(store_.root()) / ".tmp";
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) return io_error("cannot create " + dir.string(), ec);
-  fetched.path = (dir / ("fetch-" + new_request_id().substr(6) + (ext_ok ? "." + ext : ""))).string();
-  FetchOptions o;
-  o.max_bytes = options_.max_fetch_bytes;
-  o.allow_private = options_.allow_private_uri;
-  if (context && context->cancelled) o.cancelled = context->cancelled;
-  auto r = fetch_to_file(plan.source.value, fetched.path, o);
-  if (!r.ok()) {
-    if (r.status().id() == "source.bad_url") {
-      return Status::error(fmt::format("invalid_argument.{}.source.uri", plan.tool),
-                           r.status().message());
-    }
-    return r.status();
-  }
-  return fetched.path;
-}
-
-LocalExecutor::LocalExecutor(LocalOptions options, DirStore store)
-    : options_(std::move(options)), store_(std::move(store)) {}
+LocalExecutor::LocalExecutor(LocalOptions options, DirStore store,
+                             std::shared_ptr<const files::LocalFiles> f)
+    : options_(std::move(options)), store_(std::move(store)), files_(std::move(f)) {}
 
 LocalExecutor::~LocalExecutor() = default;
 
@@ -267,82 +232,14 @@ Result<std::string> LocalExecutor::resolve_source(const core::Plan& plan, Fetche
                                                   const RunContext* context) const {
   if (plan.source.kind == core::Source::Kind::kKey) {
     auto head = store_.head(plan.source.value);
-    if (!head.ok()) {
-      if (head.status().id() == "local.NoSuchKey") {
-        return Status::error("local.NoSuchKey",
-                             fmt::format("the object {} does not exist", plan.source.value));
-      }
-      return head.status();
-    }
+    if (!head.ok()) return head.status();
     return store_.path_for(plan.source.value);
   }
-  const std::string& uri = plan.source.value;
-  if (uri.rfind("http://", 0) == 0 || uri.rfind("https://", 0) == 0) {
-    return fetch_source(plan, fetched, context);
-  }
-  fs::path p = canonical_or_weak(uri);
-  bool allowed = false;
-  for (const auto& d : options_.input_dirs) allowed = allowed || inside(d, p);
-  if (!allowed || is_credential_path(p)) {
-    return Status::error(fmt::format("invalid_argument.{}.source.uri", plan.tool),
-                         fmt::format("{} is outside the input directories this server reads "
-                                     "local files from (its --input-dir flags; by default its "
-                                     "output directory and its local root)",
-                                     uri));
-  }
-  struct stat st{};
-  if (::stat(p.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
-    return Status::error(fmt::format("invalid_argument.{}.source.uri", plan.tool),
-                         fmt::format("{} is not a readable file", uri));
-  }
-  return p.string();
-}
-
-Result<std::string> LocalExecutor::resolve_download_path(const std::string& tool,
-                                                         const std::string& path) const {
-  fs::path p = fs::path(path).is_absolute() ? fs::path(path) : fs::path(options_.output_dir) / path;
-  p = canonical_or_weak(p);
-  if (!inside(options_.output_dir, p) || p == fs::path(options_.output_dir)) {
-    return Status::error(fmt::format("invalid_argument.{}.output.path", tool),
-                         fmt::format("{} is outside the output directory (downloads are written "
-                                     "under the server's --output-dir; give a path relative to "
-                                     "it)",
-                                     path));
-  }
-  return p.string();
-}
-
-Status LocalExecutor::without_server_paths(Status status) const {
-  if (status.is_ok()) return status;
-  std::string m = status.message();
-  auto replace_all = [&m](const std::string& from, const std::string& to) {
-    if (from.size() <= 1) return;
-    for (size_t at = m.find(from); at != std::string::npos; at = m.find(from, at + to.size())) {
-      m.replace(at, from.size(), to);
-    }
-  };
-  // Longest first: the output directory may lie inside the root or the other way round.
-  std::vector<std::pair<std::string, std::string>> dirs = {
-      {store_.root() + "/.tmp/", ""},
-      {store_.root() + "/", ""},
-      {options_.output_dir + "/", ""},
-      {store_.root(), "the local root"},
-      {options_.output_dir, "the output directory"}};
-  if (!options_.state_dir.empty()) dirs.push_back({options_.state_dir, "the state directory"});
-  std::stable_sort(dirs.begin(), dirs.end(),
-                   [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
-  for (const auto& [from, to] : dirs) replace_all(from, to);
-  return Status::error(status.id(), m);
+  return files_->resolve_uri(plan.tool, plan.source.value, fetched, context);
 }
 
 Result<json> LocalExecutor::run(const core::Plan& plan, const RunContext& context) {
   auto r = run_plan(plan, context);
-  if (!r.ok()) return without_server_paths(r.status());
-  return r;
-}
-
-Result<json> LocalExecutor::run_object_tool(const std::string& tool, const json& args) {
-  auto r = run_object(tool, args);
   if (!r.ok()) return without_server_paths(r.status());
   return r;
 }
@@ -353,21 +250,20 @@ Result<json> LocalExecutor::run_plan(const core::Plan& plan, const RunContext& c
                          "bucket and region select the oss backend; the local backend has one "
                          "bucket, its root directory");
   }
-  if (plan.tool == "object_upload" || plan.tool == "object_download") return run_transfer(plan);
-  if (plan.tool == "image_process" || plan.tool == "image_inspect") {
-    return run_engine_job(plan, kImageEngine, context);
+  switch (core::work_of(plan)) {
+    case core::Work::kUpload:
+    case core::Work::kDownload:
+      return run_transfer(plan);
+    case core::Work::kImage:
+    case core::Work::kInspect:
+      return run_engine_job(plan, kImageEngine, context);
+    case core::Work::kDetect:
+    case core::Work::kExtract:
+      return run_engine_job(plan, kVisionEngine, context);
+    case core::Work::kMedia:
+      return run_media(plan, context);
   }
-  if (plan.tool == "image_detect" || plan.tool == "image_watermark_extract") {
-    return run_engine_job(plan, kVisionEngine, context);
-  }
-  static const char* kMediaTools[] = {"media_info",   "video_snapshot",  "video_transcode",
-                                      "video_frames", "video_sprite",    "video_animation",
-                                      "media_concat", "audio_transcode", "hls_playlist"};
-  for (const char* t : kMediaTools) {
-    if (plan.tool == t) return run_media(plan, context);
-  }
-  return Status::error(fmt::format("unsupported_on_backend.{}", plan.tool),
-                       fmt::format("{} does not run on the local backend in this build yet", plan.tool));
+  return Status::error("internal", "unknown work kind");
 }
 
 std::string LocalExecutor::key_of(const std::string& path) const {
@@ -386,7 +282,8 @@ Result<json> LocalExecutor::run_media(const core::Plan& plan, const RunContext& 
   job.source_name = plan.source.value;
   for (const auto& in : job.op.inputs) {
     if (!store_.head(in.key).ok()) {
-      return Status::error("local.NoSuchKey", fmt::format("the concat input {} does not exist", in.key));
+      return Status::error("object.NoSuchKey",
+                           fmt::format("the concat input {} does not exist", in.key));
     }
     auto p = store_.path_for(in.key);
     if (!p.ok()) return p.status();
@@ -398,23 +295,25 @@ Result<json> LocalExecutor::run_media(const core::Plan& plan, const RunContext& 
     if (!p.ok()) return p.status();
     job.output = *p;
     if (!plan.output.path.empty()) {  // async save: also download here when done
-      auto d = resolve_download_path(plan.tool, plan.output.path);
+      auto d = files_->resolve_download_path(plan.tool, plan.output.path);
       if (!d.ok()) return d.status();
       download_path = *d;
     }
   } else if (plan.output.mode == core::OutputMode::kDownload) {
-    auto d = resolve_download_path(plan.tool, plan.output.path);
+    auto d = files_->resolve_download_path(plan.tool, plan.output.path);
     if (!d.ok()) return d.status();
     job.output = *d;
   } else if (plan.output.mode == core::OutputMode::kUrl) {
-    std::string name = plan.tool == "hls_playlist" ? "playlist.m3u8" : "result." + extension_of(*source);
+    const core::OutputShape shape = core::output_shape(plan);
+    std::string name =
+        shape == core::OutputShape::kPlaylist ? "playlist.m3u8" : "result." + extension_of(*source);
     for (const auto& p : job.op.params) {
       if (p.name() == std::string_view("f") && !p.is_int()) name = "result." + p.as_text();
     }
     job.output = (fs::path(store_.root()) / ".tmp" / "results" / request_id.substr(6) / name).string();
     sweep_results();
   }
-  MadeDirs made;  // taken back if the job fails
+  files::MadeDirs made;  // taken back if the job fails
   if (!job.output.empty()) {
     if (std::error_code ec = made.make_parents_of(job.output); ec) {
       return io_error("cannot create the directory of the output", ec);
@@ -468,14 +367,15 @@ Result<json> LocalExecutor::run_media(const core::Plan& plan, const RunContext& 
   std::uint64_t size = r->files.empty() ? 0 : static_cast<std::uint64_t>(fs::file_size(r->files.front(), ec));
   if (plan.output.mode == core::OutputMode::kSave) {
     result["target_key"] = plan.output.target_key;
-    if (plan.tool == "video_frames" || plan.tool == "hls_playlist") {
+    const core::OutputShape shape = core::output_shape(plan);
+    if (shape != core::OutputShape::kFile) {
       json keys = json::array();
       for (const auto& f : r->files) keys.push_back(key_of(f));
       result["generated_keys"] = keys;
     }
     if (!download_path.empty() && !r->files.empty()) {
       // video_frames: output.path is a directory that receives every frame.
-      bool frames = plan.tool == "video_frames";
+      bool frames = shape == core::OutputShape::kFrames;
       auto written = copy_out(frames ? r->files : std::vector<std::string>{r->files.front()},
                               download_path, frames);
       if (!written.ok()) return written.status();
@@ -523,14 +423,14 @@ Result<json> LocalExecutor::run_engine_job(const core::Plan& plan, const std::st
   std::string format = image_format(plan, *source);
   std::string final_path;
   std::string temp;
-  MadeDirs made;  // taken back if the call fails
+  files::MadeDirs made;  // taken back if the call fails
   if (plan.output.mode == core::OutputMode::kSave) {
     auto t = store_.temp_path_for(plan.output.target_key, &made);
     if (!t.ok()) return t.status();
     temp = *t;
   } else {
     if (plan.output.mode == core::OutputMode::kDownload) {
-      auto p = resolve_download_path(plan.tool, plan.output.path);
+      auto p = files_->resolve_download_path(plan.tool, plan.output.path);
       if (!p.ok()) return p.status();
       final_path = *p;
     } else {  // url: a result file of the server's own
@@ -639,7 +539,7 @@ Result<json> LocalExecutor::run_engine_job(const core::Plan& plan, const std::st
 Result<json> LocalExecutor::run_transfer(const core::Plan& plan) {
   json result{{"success", true}, {"backend", "local"}, {"operations", ""},
               {"request_id", new_request_id()}};
-  if (plan.tool == "object_upload") {
+  if (core::work_of(plan) == core::Work::kUpload) {
     FetchedCopy fetched;
     auto source = resolve_source(plan, fetched);
     if (!source.ok()) return source.status();
@@ -654,9 +554,9 @@ Result<json> LocalExecutor::run_transfer(const core::Plan& plan) {
   FetchedCopy none;
   auto source = resolve_source(plan, none);  // the key to download
   if (!source.ok()) return source.status();
-  auto path = resolve_download_path(plan.tool, plan.output.path);
+  auto path = files_->resolve_download_path(plan.tool, plan.output.path);
   if (!path.ok()) return path.status();
-  MadeDirs made;  // taken back if the copy fails
+  files::MadeDirs made;  // taken back if the copy fails
   std::error_code ec = made.make_parents_of(*path);
   std::string temp = (fs::path(*path).parent_path() / (".omm-part-" + fs::path(*path).filename().string())).string();
   if (!ec) fs::copy_file(*source, temp, fs::copy_options::overwrite_existing, ec);
@@ -672,52 +572,50 @@ Result<json> LocalExecutor::run_transfer(const core::Plan& plan) {
   return result;
 }
 
-Result<json> LocalExecutor::run_object(const std::string& tool, const json& args) {
+Result<json> LocalExecutor::head(const std::string& key) {
+  auto info = store_.head(key);
+  if (!info.ok()) return without_server_paths(info.status());
+  return json{{"success", true},
+              {"backend", "local"},
+              {"operations", ""},
+              {"request_id", new_request_id()},
+              {"target_key", info->key},
+              {"size", info->size},
+              {"metadata",
+               {{"content_type", info->content_type},
+                {"etag", info->etag},
+                {"last_modified_ms", info->last_modified_ms}}}};
+}
+
+Result<json> LocalExecutor::list(const core::ObjectListRequest& request) {
+  ListRequest req;
+  req.prefix = request.prefix;
+  req.delimiter = request.delimiter;
+  req.max_keys = request.max_keys;
+  if (!request.continuation_token.empty()) {
+    auto after = core::decode_list_token(core::ListBackend::kLocal, request.continuation_token);
+    if (!after.ok()) return after.status();
+    req.start_after = std::move(*after);
+  }
+  auto page = store_.list(req);
+  if (!page.ok()) return page.status();
+  json objects = json::array();
+  for (const auto& o : page->objects) {
+    objects.push_back({{"key", o.key},
+                       {"size", o.size},
+                       {"last_modified_ms", o.last_modified_ms},
+                       {"etag", o.etag}});
+  }
   json result{{"success", true}, {"backend", "local"}, {"operations", ""},
               {"request_id", new_request_id()}};
-  if (args.contains("bucket") || args.contains("region")) {
-    return Status::error(fmt::format("invalid_argument.{}.{}", tool,
-                                     args.contains("bucket") ? "bucket" : "region"),
-                         "bucket and region select the oss backend; the local backend has one "
-                         "bucket, its root directory");
+  result["data"] = {{"objects", objects},
+                    {"common_prefixes", page->common_prefixes},
+                    {"is_truncated", page->truncated}};
+  if (page->truncated) {
+    result["data"]["next_continuation_token"] =
+        core::encode_list_token(core::ListBackend::kLocal, page->next_after);
   }
-  if (tool == "object_head") {
-    auto info = store_.head(args.value("key", ""));
-    if (!info.ok()) return info.status();
-    result["target_key"] = info->key;
-    result["size"] = info->size;
-    result["metadata"] = {{"content_type", info->content_type}, {"etag", info->etag},
-                          {"last_modified_ms", info->last_modified_ms}};
-    return result;
-  }
-  if (tool == "object_list") {
-    ListRequest req;
-    req.prefix = args.value("prefix", "");
-    req.delimiter = args.value("delimiter", "");
-    req.max_keys = args.value("max_keys", 100);
-    if (std::string token = args.value("continuation_token", ""); !token.empty()) {
-      auto after = core::decode_list_token(core::ListBackend::kLocal, token);
-      if (!after.ok()) return after.status();
-      req.start_after = std::move(*after);
-    }
-    auto page = store_.list(req);
-    if (!page.ok()) return page.status();
-    json objects = json::array();
-    for (const auto& o : page->objects) {
-      objects.push_back({{"key", o.key}, {"size", o.size}, {"last_modified_ms", o.last_modified_ms},
-                         {"etag", o.etag}});
-    }
-    result["data"] = {{"objects", objects}, {"common_prefixes", page->common_prefixes},
-                      {"is_truncated", page->truncated}};
-    if (page->truncated) {
-      result["data"]["next_continuation_token"] =
-          core::encode_list_token(core::ListBackend::kLocal, page->next_after);
-    }
-    return result;
-  }
-  if (tool == "doctor") return doctor();
-  return Status::error(fmt::format("unsupported_on_backend.{}", tool),
-                       fmt::format("{} has no meaning on the local backend", tool));
+  return result;
 }
 
 // doctor on the local backend: the directories, the FFmpeg programs and the engine workers this

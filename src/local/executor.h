@@ -6,9 +6,9 @@
 // output directory (paths that escape it are refused) the same way; `url` over stdio is a
 // file:// URI of the result kept under <root>/.tmp/results/, over HTTP a token link made by
 // `result_link` (file_links.h); results older than kMaxLinkSeconds are swept at start and
-// whenever a new one is made. Local `uri` sources must be files inside the input directories
-// (never credential files); http(s) sources are fetched (uri_fetch.h) into <root>/.tmp/ and the
-// copy is removed when the call ends, whatever the outcome. Results follow DESIGN.md "Results".
+// whenever a new one is made. Local `uri` sources follow files::LocalFiles (input directories,
+// never credential files; http(s) sources fetched into <root>/.tmp/ and removed when the call
+// ends, whatever the outcome). Results follow DESIGN.md "Results".
 // Thread-safe: calls may run concurrently.
 #pragma once
 
@@ -21,8 +21,10 @@
 #include <string>
 #include <vector>
 
+#include "core/backend.h"
 #include "core/plan.h"
 #include "core/status.h"
+#include "files/local_files.h"
 #include "local/dir_store.h"
 #include "local/media_probe.h"
 
@@ -54,56 +56,40 @@ struct LocalOptions {
   size_t job_queue = 16;  // --job-queue: async jobs waiting for a slot before [server.busy]
 };
 
-struct RunContext {
-  std::function<bool()> cancelled;                                  // may be empty
-  std::function<void(double fraction, const std::string&)> progress;  // may be empty
-  // Called (on the calling thread) with the pid of every ffmpeg child the run starts, so a job
-  // can record it for recovery after a crash. May be empty.
-  std::function<void(int pid)> child_started;
-};
+using core::RunContext;
 
 class LocalExecutor {
  public:
   static Result<std::shared_ptr<LocalExecutor>> create(LocalOptions options);
   ~LocalExecutor();
 
-  // A processing tool's plan (not dry-run). Error messages name keys and the caller's paths,
-  // never the server's own directories (without_server_paths).
+  // A processing plan (not dry-run), dispatched by its work kind (core::work_of). Error messages
+  // name keys and the caller's paths, never the server's own directories.
   Result<nlohmann::json> run(const core::Plan& plan, const RunContext& context);
-  // object_list / object_head / doctor (tools without a plan): the validated JSON arguments.
-  Result<nlohmann::json> run_object_tool(const std::string& tool, const nlohmann::json& args);
-  // `status` with the root, the output directory and the state directory taken out of its
-  // message: a file under the root reads as its key, one under the output directory as the
-  // path relative to it.
-  Status without_server_paths(Status status) const;
+  // object_list: the validated request (continuation tokens are core/list_token.h's).
+  Result<nlohmann::json> list(const core::ObjectListRequest& request);
+  Result<nlohmann::json> head(const std::string& key);
+  // directories, FFmpeg, engine workers, watermark key source
+  Result<nlohmann::json> doctor();
 
   const LocalOptions& options() const { return options_; }
   const DirStore& store() const { return store_; }
+  // This machine's files as requests name them (sources, downloads); shared with the oss
+  // backend, which follows the same rules.
+  const std::shared_ptr<const files::LocalFiles>& files() const { return files_; }
 
-  // The local side of the oss backend (oss_backend/executor.h) uses these, so both backends
-  // apply the same rules to local files.
-  // A fetched http(s) source's temporary copy, removed when the holder goes out of scope.
-  struct FetchedCopy {
-    std::string path;
-    FetchedCopy() = default;
-    FetchedCopy(const FetchedCopy&) = delete;
-    FetchedCopy& operator=(const FetchedCopy&) = delete;
-    ~FetchedCopy();
-  };
+  using FetchedCopy = files::LocalFiles::FetchedCopy;
   // The file of the plan's source: a key under the root, a local `uri` inside the input
   // directories (never a credential file), or an http(s) `uri` fetched into `fetched`.
   Result<std::string> resolve_source(const core::Plan& plan, FetchedCopy& fetched,
                                      const RunContext* context = nullptr) const;
-  // A download path inside the output directory (relative paths are taken from there).
-  Result<std::string> resolve_download_path(const std::string& tool, const std::string& path) const;
   // What the probe engine reads from a result file: metadata_json() for audio and video,
   // {"width","height","format","size"} for images; {"size"} when nothing can be read.
   nlohmann::json file_metadata(const std::string& path);
+  Status without_server_paths(Status status) const { return files_->without_server_paths(status); }
 
  private:
-  LocalExecutor(LocalOptions options, DirStore store);
-  Result<std::string> fetch_source(const core::Plan& plan, FetchedCopy& fetched,
-                                   const RunContext* context) const;
+  LocalExecutor(LocalOptions options, DirStore store, std::shared_ptr<const files::LocalFiles> f);
   // The url of a result file under <root>/.tmp/results/ (a token link or file://).
   std::string result_url(const core::Plan& plan, const std::string& path) const;
   void sweep_results() const;
@@ -111,17 +97,16 @@ class LocalExecutor {
   EnginePool* engine(const std::string& name, Status* error);
   // Probes through the warm probe engine worker; empty when it is not installed.
   ProbeEngine probe_engine();
+  Result<nlohmann::json> run_plan(const core::Plan& plan, const RunContext& context);
   Result<nlohmann::json> run_engine_job(const core::Plan& plan, const std::string& engine_name,
                                         const RunContext& context);
-  Result<nlohmann::json> run_plan(const core::Plan& plan, const RunContext& context);
-  Result<nlohmann::json> run_object(const std::string& tool, const nlohmann::json& args);
   Result<nlohmann::json> run_transfer(const core::Plan& plan);
   Result<nlohmann::json> run_media(const core::Plan& plan, const RunContext& context);
   std::string key_of(const std::string& path) const;  // a file under the root as a key
-  Result<nlohmann::json> doctor();  // directories, FFmpeg, engine workers, watermark key source
 
   LocalOptions options_;
   DirStore store_;
+  std::shared_ptr<const files::LocalFiles> files_;
   std::mutex mu_;
   std::unique_ptr<EnginePool> image_;
   std::unique_ptr<EnginePool> vision_;

@@ -678,20 +678,6 @@ std::string hls_segment_pattern(std::string_view playlist_path) {
   return escape_percent(stem) + "_%d.ts";
 }
 
-std::vector<ConcatSlot> concat_order(const Operation& op) {
-  std::vector<ConcatSlot> slots;
-  for (std::size_t i = 0; i < op.inputs.size(); ++i) {
-    const core::ConcatInput& in = op.inputs[i];
-    if (in.position == core::Position::kPre) slots.push_back({static_cast<int>(i), in.ss, in.t});
-  }
-  slots.push_back({-1, std::nullopt, std::nullopt});
-  for (std::size_t i = 0; i < op.inputs.size(); ++i) {
-    const core::ConcatInput& in = op.inputs[i];
-    if (in.position == core::Position::kSur) slots.push_back({static_cast<int>(i), in.ss, in.t});
-  }
-  return slots;
-}
-
 double expected_output_seconds(const Operation& op, std::span<const ArgsInput> inputs) {
   if (inputs.empty()) return 0;
   std::string_view name = op.spec->name;

@@ -31,6 +31,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/concat_rule.h"
 #include "core/operation.h"
 #include "core/plan.h"
 #include "core/status.h"
@@ -68,14 +69,9 @@ Result<std::vector<std::string>> ffmpeg_args(const core::Operation& op, const Ar
 // The plan's only operation.
 Result<std::vector<std::string>> ffmpeg_args(const core::Plan& plan, const ArgsRequest& req);
 
-// Where each concat piece comes from, in playing order: the /pre inputs in the order given,
-// the source, then the /sur inputs. `input` indexes op.inputs; -1 is the source.
-struct ConcatSlot {
-  int input = -1;
-  std::optional<std::int64_t> ss;
-  std::optional<std::int64_t> t;
-};
-std::vector<ConcatSlot> concat_order(const core::Operation& op);
+// The playing order of a concat (core/concat_rule.h).
+using core::concat_order;
+using core::ConcatSlot;
 
 // How long a span of the inputs the job reads, in seconds (0 when it cannot be known or, as for
 // video_snapshot and the info operations, does not grow with the media): for progress and for

@@ -249,32 +249,6 @@ Status check_start(const core::Operation& op, const MediaSummary& media) {
 
 }  // namespace
 
-Result<std::vector<std::string>> check_concat(const core::Operation& op,
-                                              std::span<const MediaSummary> inputs,
-                                              std::span<const std::string> names) {
-  bool audio_only = op.spec->name == "audio_concat";
-  bool align = op.has("align");
-  std::vector<std::string> warnings;
-  std::vector<std::string> errors;
-  for (const PropertyDiff& d : compare_concat_inputs(inputs, audio_only)) {
-    std::vector<std::string> listed;
-    for (std::size_t i = 0; i < d.values.size(); ++i) {
-      listed.push_back(
-          fmt::format("{}={}", i < names.size() ? names[i] : std::to_string(i), d.values[i]));
-    }
-    std::string text = fmt::format("{} differs: {}", d.property, fmt::join(listed, ", "));
-    bool fixed = align || (!d.param.empty() && op.has(d.param));
-    (fixed ? warnings : errors).push_back(std::move(text));
-  }
-  if (!errors.empty()) {
-    return core::ErrorScope::for_op(*op.spec).error(
-        "inputs", fmt::format("the inputs differ ({}); choose the input to align to (align) or set "
-                              "the property explicitly (s, fps, vcodec, acodec, ar, ac)",
-                              fmt::join(errors, "; ")));
-  }
-  return warnings;
-}
-
 Result<MediaResult> FfmpegRunner::run(const MediaJob& job, const ProgressFn& progress,
                                       CancelToken* cancel) const {
   const Clock::time_point deadline = Clock::now() + config_.time_limit;

@@ -29,6 +29,7 @@
 #include <string>
 #include <vector>
 
+#include "core/concat_rule.h"
 #include "core/operation.h"
 #include "core/status.h"
 #include "local/media_probe.h"
@@ -106,13 +107,7 @@ class FfmpegRunner {
   FfmpegConfig config_;
 };
 
-// The concat rule (DESIGN.md "Rules the core enforces"): inputs (in playing order, named by
-// `names`) that differ in a property are an error listing every input's value
-// (invalid_argument.media_concat.inputs), unless the request fixes that property (s, fps,
-// vcodec, acodec, ar, ac) or sets align — then each difference is a warning, returned.
-// Whether audio is present is fixed by align only (the gaps then become silence).
-Result<std::vector<std::string>> check_concat(const core::Operation& op,
-                                              std::span<const MediaSummary> inputs,
-                                              std::span<const std::string> names);
+// The concat rule (core/concat_rule.h).
+using core::check_concat;
 
 }  // namespace omm::local

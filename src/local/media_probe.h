@@ -27,30 +27,20 @@
 #include <utility>
 #include <vector>
 
+#include "core/media_summary.h"
 #include "core/status.h"
 
 namespace omm::local {
 
-struct MediaSummary {
-  double duration = 0;     // seconds; the container's, else the longest stream's; 0 = unknown
-  std::uint64_t size = 0;  // bytes
-  std::string format;      // ffprobe format_name, e.g. "mov,mp4,m4a,3gp,3g2,mj2"
-  std::int64_t bit_rate = 0;
-  bool has_video = false;  // a real video stream (cover art is not video)
-  int width = 0;           // as stored (before rotation)
-  int height = 0;
-  std::string video_codec;
-  std::string frame_rate;  // "25/1" (r_frame_rate), "" without video
-  double fps = 0;
-  std::string pixel_format;
-  std::int64_t video_bit_rate = 0;  // bps; 0 = unknown
-  int rotate = 0;                   // display rotation, degrees clockwise in 0, 90, 180, 270
-  bool has_audio = false;
-  std::string audio_codec;
-  int sample_rate = 0;
-  int channels = 0;
-  std::int64_t audio_bit_rate = 0;  // bps; 0 = unknown
-};
+// The pure conversions live in the core (core/media_summary.h), shared with the oss backend.
+using core::image_kind;
+using core::MediaSummary;
+using core::metadata_json;
+using core::oss_info;
+using core::parse_rate;
+using core::summarize;
+using core::summarize_oss_info;
+using core::webp_canvas;
 
 // Where a probe's ffprobe-shaped JSON comes from: a warm probe engine worker
 // (oss-media-engine-probe: {"input": path} → {"data": …}), when set; else an ffprobe child.
@@ -70,41 +60,5 @@ struct ProbeResult {
 // Ids: engine.decode (the file cannot be read, or it has no audio/video stream),
 // engine.timeout, engine.spawn; through the engine also engine.crashed, engine.limit.memory.
 Result<ProbeResult> probe_media(const std::string& path, const ProbeOptions& options = {});
-
-// Pure conversions of ffprobe's JSON.
-MediaSummary summarize(const nlohmann::json& ffprobe);
-// OSS's info shape; `audio_only` (audio/info) leaves out "VideoStream".
-nlohmann::json oss_info(const nlohmann::json& ffprobe, bool audio_only = false);
-// The inverse of oss_info() for what the concat comparison and the arguments need: a summary
-// from OSS's video/info or audio/info answer (the oss backend compares concat inputs with it).
-MediaSummary summarize_oss_info(const nlohmann::json& info);
-// The compact result metadata: {"duration":1.0,"size":…,"format":"mp4",…}; video fields only
-// with video, audio fields only with audio.
-nlohmann::json metadata_json(const MediaSummary& media);
-// The image format of a probed file ("jpeg", "png", "gif", "webp", …): JPEG, PNG, WebP, BMP, TIFF
-// read as one-frame video through image2 or an *_pipe demuxer, GIF through its own; "" for
-// video and audio. As on OSS, images belong to the image tools.
-std::string image_kind(const MediaSummary& media);
-// "30000/1001" → 29.97; 0 for anything unparsable.
-double parse_rate(std::string_view rate);
-// The canvas size of an extended WebP file (RIFF "WEBP" whose first chunk is VP8X: animated
-// WebP, or WebP with alpha or metadata) from its first 30 bytes; {0, 0} for anything else.
-// ffprobe reports animated WebP as 0x0, so probe_media fills the size in from here.
-std::pair<int, int> webp_canvas(std::string_view head);
-
-// One property that differs between concat inputs, with every input's value in input order
-// ("?" without video, "none" without audio; such inputs count only for has_audio). `param`
-// names the request parameter that fixes it ("s", "fps", "vcodec", "acodec", "ar", "ac"; ""
-// for has_audio, which no parameter fixes).
-struct PropertyDiff {
-  std::string property;  // "resolution", "fps", "video_codec", "audio_codec", "sample_rate",
-                         // "channels", "has_audio"
-  std::string param;
-  std::vector<std::string> values;
-};
-// The properties on which `inputs` disagree, in the order listed above. `audio_only` compares
-// the audio properties only (audio/concat).
-std::vector<PropertyDiff> compare_concat_inputs(std::span<const MediaSummary> inputs,
-                                                bool audio_only);
 
 }  // namespace omm::local

@@ -109,6 +109,8 @@ Status service_status(std::string_view prefix, const ServiceError& e, std::strin
   if (!e.request_id.empty()) msg += ", RequestId " + e.request_id;
   if (!e.ec.empty()) msg += ", EC " + e.ec;
   msg += ")";
+  // A missing object is the same condition on every backend: one id (docs/contracts.md).
+  if (prefix == "oss" && e.code == "NoSuchKey") return Status::error("object.NoSuchKey", msg);
   return Status::error(std::string(prefix) + "." + safe_code(e.code), msg);
 }
 

@@ -12,7 +12,7 @@
 
 #include "core/base64url.h"
 #include "core/render.h"
-#include "local/made_dirs.h"
+#include "files/made_dirs.h"
 #include "oss/credential_io.h"
 #include "oss/redactor.h"
 #include "oss_backend/random_id.h"
@@ -85,10 +85,10 @@ class StagedSource {
 
 }  // namespace
 
-Result<std::shared_ptr<OssExecutor>> OssExecutor::create(OssBackendOptions options,
-                                                         oss::CredentialSource credentials,
-                                                         std::shared_ptr<oss::HttpClient> http,
-                                                         std::shared_ptr<local::LocalExecutor> files) {
+Result<std::shared_ptr<OssExecutor>> OssExecutor::create(
+    OssBackendOptions options, oss::CredentialSource credentials,
+    std::shared_ptr<oss::HttpClient> http, std::shared_ptr<const files::LocalFiles> files,
+    FileMetadata metadata) {
   if (options.bucket.empty()) {
     return Status::error("oss.config.bucket",
                          "the oss backend needs a bucket (--bucket or ALIBABA_CLOUD_OSS_BUCKET)");
@@ -112,19 +112,28 @@ Result<std::shared_ptr<OssExecutor>> OssExecutor::create(OssBackendOptions optio
   io.retry = options.retry;
   auto imm = oss::ImmClient::create(io, credentials, *http, system_clock());
   if (!imm.ok()) return imm.status();
-  return std::shared_ptr<OssExecutor>(new OssExecutor(std::move(options), std::move(credentials),
-                                                      std::move(http), std::move(files),
-                                                      std::move(*client), std::move(*imm)));
+  if (!metadata) {
+    metadata = [](const std::string& path) {
+      std::error_code ec;
+      auto size = std::filesystem::file_size(path, ec);
+      return json{{"size", ec ? 0 : size}};
+    };
+  }
+  return std::shared_ptr<OssExecutor>(
+      new OssExecutor(std::move(options), std::move(credentials), std::move(http), std::move(files),
+                      std::move(metadata), std::move(*client), std::move(*imm)));
 }
 
 OssExecutor::OssExecutor(OssBackendOptions options, oss::CredentialSource credentials,
                          std::shared_ptr<oss::HttpClient> http,
-                         std::shared_ptr<local::LocalExecutor> files,
-                         std::unique_ptr<oss::OssClient> client, std::unique_ptr<oss::ImmClient> imm)
+                         std::shared_ptr<const files::LocalFiles> files, FileMetadata metadata,
+                         std::unique_ptr<oss::OssClient> client,
+                         std::unique_ptr<oss::ImmClient> imm)
     : options_(std::move(options)),
       credentials_(std::move(credentials)),
       http_(std::move(http)),
       files_(std::move(files)),
+      metadata_(std::move(metadata)),
       client_(std::move(client)),
       imm_(std::move(imm)),
       journal_(options_.journal_path) {}
@@ -207,39 +216,83 @@ Result<json> OssExecutor::read_result(const std::string& uri) {
   return json::array({content});
 }
 
-Result<json> OssExecutor::run(const core::Plan& plan, const local::RunContext& context) {
-  if (plan.region && *plan.region != options_.region) {
-    return Status::error(fmt::format("invalid_argument.{}.region", plan.tool),
+Status OssExecutor::check_location(std::string_view tool, const std::optional<std::string>&,
+                                   const std::optional<std::string>& region) {
+  if (region && *region != options_.region) {
+    return Status::error(fmt::format("invalid_argument.{}.region", tool),
                          fmt::format("this server is configured for region {}; start another one "
                                      "for {}",
-                                     options_.region, *plan.region));
+                                     options_.region, *region));
   }
+  return Status::ok();
+}
+
+Status OssExecutor::check(const core::Plan& plan) {
+  return check_location(plan.tool, plan.bucket, plan.region);
+}
+
+Result<json> OssExecutor::run(const core::Plan& plan, const core::RunContext& context) {
+  if (Status s = check(plan); !s) return s;
   const std::string bucket = plan.bucket.value_or(options_.bucket);
   json result = base_result(plan);
-  if (plan.tool == "object_upload" || plan.tool == "object_download") {
+  const core::Work work = core::work_of(plan);
+  if (work == core::Work::kUpload || work == core::Work::kDownload) {
     return run_transfer(plan, bucket, std::move(result));
   }
   StagedSource staged(*client_, journal_);
   std::string key = plan.source.value;
   if (plan.source.kind == core::Source::Kind::kUri) {
-    local::LocalExecutor::FetchedCopy fetched;
-    auto path = files_->resolve_source(plan, fetched, &context);
+    files::LocalFiles::FetchedCopy fetched;
+    auto path = files_->resolve_uri(plan.tool, plan.source.value, fetched, &context);
     if (!path.ok()) return path.status();
     key = options_.temp_prefix + random_hex(16) + "/" + file_name_of(plan.source.value);
     if (Status s = staged.upload(bucket, key, *path); !s.is_ok()) return s;
   }
-  Result<json> r = Status::error("internal", "unreachable");
-  if (plan.kind() == core::OpKind::kExtract) {
-    r = run_extract(plan, bucket, key, std::move(result));
-  } else if (plan.category == core::Category::kAsync) {
-    // A staged source must outlive its task: such calls wait for the end.
-    r = run_async(plan, bucket, key, std::move(result),
-                  plan.source.kind == core::Source::Kind::kUri, context);
-  } else {
-    r = run_sync(plan, bucket, key, std::move(result));
-  }
+  auto r = work == core::Work::kExtract ? run_extract(plan, bucket, key, std::move(result))
+                                        : run_sync(plan, bucket, key, std::move(result));
   staged.release();
   return r;
+}
+
+Result<core::JobTicket> OssExecutor::start_job(const core::Plan& plan,
+                                               const core::RunContext& context) {
+  if (Status s = check(plan); !s) return s;
+  const std::string bucket = plan.bucket.value_or(options_.bucket);
+  if (core::work_of(plan) == core::Work::kExtract) {
+    // IMM's decode task is followed within the call: the job ends here.
+    auto r = run(plan, context);
+    if (!r.ok()) return r.status();
+    core::JobView done;
+    done.phase = core::JobPhase::kSucceeded;
+    done.fields = std::move(*r);
+    return core::JobTicket{"", std::move(done)};
+  }
+  if (plan.source.kind != core::Source::Kind::kUri) {
+    auto started = start_async(plan, bucket, plan.source.value);
+    if (!started.ok()) return started.status();
+    std::lock_guard<std::mutex> lock(mu_);
+    if (started_.size() >= kMaxStarted) started_.erase(started_.begin());
+    started_[started->id] = Started{plan, started->fields};
+    return core::JobTicket{started->id, std::nullopt};
+  }
+  // A staged source must outlive its task: the job is followed to its end within the call.
+  StagedSource staged(*client_, journal_);
+  files::LocalFiles::FetchedCopy fetched;
+  auto path = files_->resolve_uri(plan.tool, plan.source.value, fetched, &context);
+  if (!path.ok()) return path.status();
+  const std::string key =
+      options_.temp_prefix + random_hex(16) + "/" + file_name_of(plan.source.value);
+  if (Status s = staged.upload(bucket, key, *path); !s.is_ok()) return s;
+  auto started = start_async(plan, bucket, key);
+  if (!started.ok()) return started.status();
+  auto ref = decode_job_id(started->id);
+  if (!ref.ok()) return ref.status();
+  std::int64_t wait = std::max<std::int64_t>(plan.wait_seconds.value_or(45), 600);
+  if (context.progress) context.progress(0, fmt::format("job {} started", started->id));
+  auto done = follow(*ref, std::move(*started), std::chrono::seconds(wait), &plan, context);
+  staged.release();
+  if (!done.ok()) return done.status();
+  return core::JobTicket{"", std::move(*done)};
 }
 
 Result<json> OssExecutor::run_sync(const core::Plan& plan, const std::string& bucket,
@@ -288,7 +341,7 @@ Result<json> OssExecutor::run_sync(const core::Plan& plan, const std::string& bu
     case core::OutputMode::kDownload: {
       auto path = files_->resolve_download_path(plan.tool, plan.output.path);
       if (!path.ok()) return path.status();
-      local::MadeDirs made;  // taken back if the download fails
+      files::MadeDirs made;  // taken back if the download fails
       made.make_parents_of(*path);
       auto got = client_->process_to_file(key, ops, *path, bucket);
       if (!got.ok()) return got.status();
@@ -297,7 +350,7 @@ Result<json> OssExecutor::run_sync(const core::Plan& plan, const std::string& bu
       result["request_id"] = got->request_id;
       result["path"] = got->path;
       result["size"] = got->size;
-      result["metadata"] = files_->file_metadata(got->path);
+      result["metadata"] = metadata_(got->path);
       return result;
     }
     case core::OutputMode::kSave: {
@@ -326,9 +379,9 @@ Result<json> OssExecutor::run_sync(const core::Plan& plan, const std::string& bu
 Result<json> OssExecutor::run_transfer(const core::Plan& plan, const std::string& bucket,
                                        json result) {
   result["operations"] = "";
-  if (plan.tool == "object_upload") {
-    local::LocalExecutor::FetchedCopy fetched;
-    auto path = files_->resolve_source(plan, fetched);
+  if (core::work_of(plan) == core::Work::kUpload) {
+    files::LocalFiles::FetchedCopy fetched;
+    auto path = files_->resolve_uri(plan.tool, plan.source.value, fetched);
     if (!path.ok()) return path.status();
     auto put = client_->put_object(plan.output.target_key, *path, {}, bucket);
     if (!put.ok()) return put.status();
@@ -341,7 +394,7 @@ Result<json> OssExecutor::run_transfer(const core::Plan& plan, const std::string
   }
   auto path = files_->resolve_download_path(plan.tool, plan.output.path);
   if (!path.ok()) return path.status();
-  local::MadeDirs made;  // taken back if the download fails
+  files::MadeDirs made;  // taken back if the download fails
   made.make_parents_of(*path);
   auto got = client_->get_object_to_file(plan.source.value, *path, {}, bucket);
   if (!got.ok()) return got.status();

@@ -1,5 +1,5 @@
-// OssExecutor: runs core::Plans against Alibaba Cloud OSS and IMM (the oss backend; DESIGN.md
-// "Backends and endpoints", "Output delivery", "Sources", "Async jobs").
+// OssExecutor: the core::Backend of Alibaba Cloud OSS and IMM — runs core::Plans against them
+// (DESIGN.md "Backends and endpoints", "Output delivery", "Sources", "Async jobs").
 //
 // Per plan, the fewest requests (bench/oss.mjs counts them):
 //  - url: a presigned GET with x-oss-process, computed locally — no request. The result carries
@@ -8,14 +8,16 @@
 //    when complete); `metadata` from the probe engine on the written file.
 //  - save: one POST x-oss-process with `|sys/saveas` (`metadata` from its answer).
 //  - JSON answers (image_inspect, image_detect, media_info): one GET with x-oss-process.
-//  - async tools: POST x-oss-async-process, then IMM GetTask until a terminal state or
-//    wait_seconds; a running job is returned with an `oss-job-…` id (job_id.h) for job_status.
-//  - image_watermark_extract: IMM CreateDecodeBlindWatermarkTask + GetTask.
+//  - async tools (start_job): POST x-oss-async-process; the job's id (`oss-job-…`, job_id.h)
+//    carries what job() needs to follow it through IMM GetTask, also after a restart. A job
+//    started here remembers its plan in memory, so its end can still deliver output.path.
+//  - image_watermark_extract: IMM CreateDecodeBlindWatermarkTask, followed within the call.
 //  - `uri` sources: uploaded to a temporary key under `<temp prefix><uuid>/`, recorded in the
 //    cleanup journal first, deleted when the call ends (whatever the outcome) — one PUT and one
 //    DELETE more. url mode is refused for them by the core.
-// Local files (uri sources, download paths) follow the local backend's rules: the LocalExecutor
-// given at creation resolves them (input directories, output directory, http(s) fetches).
+// Local files (uri sources, download paths) follow the same rules as on the local backend
+// (files::LocalFiles); the metadata of a downloaded file comes from the function given at
+// creation (the local probe). A missing object is `object.NoSuchKey`, as on the local backend.
 // Thread-safe: calls may run concurrently.
 #pragma once
 
@@ -28,9 +30,10 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "core/backend.h"
 #include "core/plan.h"
 #include "core/status.h"
-#include "local/executor.h"
+#include "files/local_files.h"
 #include "oss/credential_source.h"
 #include "oss/http_client.h"
 #include "oss/imm_client.h"
@@ -62,45 +65,60 @@ struct OssBackendOptions {
   std::function<std::string()> credential_source_name;
 };
 
-class OssExecutor {
+// The metadata of a downloaded file ({"size"} at least).
+using FileMetadata = std::function<nlohmann::json(const std::string& path)>;
+
+class OssExecutor : public core::Backend {
  public:
-  // `files` resolves local files (sources, download paths) and probes downloads. No request is
-  // made here; credentials are resolved at the first call.
+  // `files` resolves local files (sources, download paths). No request is made here;
+  // credentials are resolved at the first call.
   static Result<std::shared_ptr<OssExecutor>> create(OssBackendOptions options,
                                                      oss::CredentialSource credentials,
                                                      std::shared_ptr<oss::HttpClient> http,
-                                                     std::shared_ptr<local::LocalExecutor> files);
-  ~OssExecutor();
+                                                     std::shared_ptr<const files::LocalFiles> files,
+                                                     FileMetadata metadata);
+  ~OssExecutor() override;
 
-  Result<nlohmann::json> run(const core::Plan& plan, const local::RunContext& context);
-  // object_list, object_head, imm_setup, doctor.
-  Result<nlohmann::json> run_object_tool(const std::string& tool, const nlohmann::json& args);
-  // job_status {job_id, wait_seconds, cancel}.
-  Result<nlohmann::json> job_status(const nlohmann::json& args, const local::RunContext& context);
-
+  // core::Backend
+  std::string_view name() const override { return "oss"; }
+  Status check_location(std::string_view tool, const std::optional<std::string>& bucket,
+                        const std::optional<std::string>& region) override;
+  Status check(const core::Plan& plan) override;
+  Result<nlohmann::json> run(const core::Plan& plan, const core::RunContext& context) override;
+  Result<core::JobTicket> start_job(const core::Plan& plan,
+                                    const core::RunContext& context) override;
+  Result<core::JobView> job(const std::string& id, std::chrono::milliseconds wait,
+                            const core::RunContext& context) override;
+  Result<core::JobView> cancel_job(const std::string& id, std::chrono::milliseconds wait) override;
+  Result<nlohmann::json> list_objects(const core::ObjectListRequest& request) override;
+  Result<nlohmann::json> head_object(const std::string& key,
+                                     const std::optional<std::string>& bucket) override;
+  Result<nlohmann::json> doctor() override;
+  Result<nlohmann::json> imm_setup(const nlohmann::json& args) override;
   // resources/read of a url-mode result's `resource_uri` (oss-media://result/<id>): fetches the
   // processed bytes (at most kMaxResourceBytes) while the link would still be valid. Contents
   // as MCP wants them: text for JSON/text types, else a base64 blob. resource.not_found for
   // unknown or expired ids; resource.too_large past the cap.
-  static constexpr std::uint64_t kMaxResourceBytes = 8u << 20;
-  Result<nlohmann::json> read_result(const std::string& uri);
-  // The local side (uri sources, downloads): its rules, and its directories kept out of
-  // messages (LocalExecutor::without_server_paths).
-  const local::LocalExecutor& files() const { return *files_; }
+  Result<nlohmann::json> read_result(const std::string& uri) override;
+  Status without_server_paths(Status status) const override {
+    return files_->without_server_paths(std::move(status));
+  }
 
+  static constexpr std::uint64_t kMaxResourceBytes = 8u << 20;
   // Retries the cleanup journal's deletes; returns how many temporary objects remain.
   size_t drain_cleanup();
   const OssBackendOptions& options() const { return options_; }
 
  private:
   OssExecutor(OssBackendOptions options, oss::CredentialSource credentials,
-              std::shared_ptr<oss::HttpClient> http, std::shared_ptr<local::LocalExecutor> files,
-              std::unique_ptr<oss::OssClient> client, std::unique_ptr<oss::ImmClient> imm);
+              std::shared_ptr<oss::HttpClient> http, std::shared_ptr<const files::LocalFiles> files,
+              FileMetadata metadata, std::unique_ptr<oss::OssClient> client,
+              std::unique_ptr<oss::ImmClient> imm);
   Result<nlohmann::json> run_sync(const core::Plan& plan, const std::string& bucket,
                                   const std::string& key, nlohmann::json result);
-  Result<nlohmann::json> run_async(const core::Plan& plan, const std::string& bucket,
-                                   const std::string& key, nlohmann::json result, bool wait_all,
-                                   const local::RunContext& context);
+  // POSTs the async process; the running job's fields (request_id, task_id, mode, warnings).
+  Result<core::JobView> start_async(const core::Plan& plan, const std::string& bucket,
+                                    const std::string& key);
   Result<std::vector<std::string>> check_concat_inputs(const core::Plan& plan,
                                                       const std::string& bucket,
                                                       const std::string& key);
@@ -108,18 +126,18 @@ class OssExecutor {
                                      const std::string& key, nlohmann::json result);
   Result<nlohmann::json> run_transfer(const core::Plan& plan, const std::string& bucket,
                                       nlohmann::json result);
-  // Polls GetTask until the task ends or `wait` passes; the job's answer (running or final).
-  Result<nlohmann::json> follow(const OssJobRef& ref, std::chrono::milliseconds wait,
-                                nlohmann::json result, const core::Plan* plan,
-                                const local::RunContext& context);
+  // Polls GetTask until the task ends or `wait` passes. On success the job's outputs are listed
+  // (frames, playlists) and, when `plan` is known, downloaded to its output.path.
+  Result<core::JobView> follow(const OssJobRef& ref, core::JobView view,
+                               std::chrono::milliseconds wait, const core::Plan* plan,
+                               const core::RunContext& context);
   Result<std::string> project(const std::string& bucket);
-  Result<nlohmann::json> doctor();
-  Result<nlohmann::json> imm_setup(const nlohmann::json& args);
 
   OssBackendOptions options_;
   oss::CredentialSource credentials_;
   std::shared_ptr<oss::HttpClient> http_;
-  std::shared_ptr<local::LocalExecutor> files_;
+  std::shared_ptr<const files::LocalFiles> files_;
+  FileMetadata metadata_;
   std::unique_ptr<oss::OssClient> client_;
   std::unique_ptr<oss::ImmClient> imm_;
   CleanupJournal journal_;
@@ -132,6 +150,13 @@ class OssExecutor {
     std::chrono::steady_clock::time_point expires;
   };
   std::map<std::string, UrlResult> url_results_;  // id → what its resource_uri reads
+  // Jobs started by this process: their plan (output.path delivery) and start fields.
+  struct Started {
+    core::Plan plan;
+    nlohmann::json fields;
+  };
+  std::map<std::string, Started> started_;  // bounded: the oldest go past kMaxStarted
+  static constexpr size_t kMaxStarted = 1000;
 };
 
 }  // namespace omm::oss_backend

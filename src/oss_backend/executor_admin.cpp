@@ -1,5 +1,4 @@
-// OssExecutor, tools without a plan: object_list, object_head, imm_setup, doctor (see
-// executor.h).
+// OssExecutor, what has no plan: object_list, object_head, imm_setup, doctor (executor.h).
 #include <spdlog/fmt/fmt.h>
 #include <spdlog/spdlog.h>
 
@@ -17,56 +16,55 @@ namespace omm::oss_backend {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-Result<json> OssExecutor::run_object_tool(const std::string& tool, const json& args) {
-  const std::string bucket = args.value("bucket", options_.bucket);
+Result<json> OssExecutor::head_object(const std::string& key,
+                                      const std::optional<std::string>& bucket_arg) {
+  const std::string bucket = bucket_arg.value_or(options_.bucket);
+  auto info = client_->head_object(key, bucket);
+  if (!info.ok()) return info.status();
   json result{{"success", true}, {"backend", "oss"}, {"operations", ""}};
-  if (tool == "object_head") {
-    auto info = client_->head_object(args.value("key", ""), bucket);
-    if (!info.ok()) return info.status();
-    result["request_id"] = info->request_id;
-    result["target_key"] = args.value("key", "");
-    result["size"] = info->size;
-    result["metadata"] = {{"content_type", info->content_type}, {"etag", info->etag},
-                          {"last_modified", info->last_modified},
-                          {"object_type", info->object_type}};
-    return result;
+  result["request_id"] = info->request_id;
+  result["target_key"] = key;
+  result["size"] = info->size;
+  result["metadata"] = {{"content_type", info->content_type},
+                        {"etag", info->etag},
+                        {"last_modified", info->last_modified},
+                        {"object_type", info->object_type}};
+  return result;
+}
+
+Result<json> OssExecutor::list_objects(const core::ObjectListRequest& request) {
+  const std::string bucket = request.bucket.value_or(options_.bucket);
+  oss::ListOptions lo;
+  lo.prefix = request.prefix;
+  lo.delimiter = request.delimiter;
+  if (!request.continuation_token.empty()) {
+    auto position = core::decode_list_token(core::ListBackend::kOss, request.continuation_token);
+    if (!position.ok()) return position.status();
+    lo.continuation_token = std::move(*position);
   }
-  if (tool == "object_list") {
-    oss::ListOptions lo;
-    lo.prefix = args.value("prefix", "");
-    lo.delimiter = args.value("delimiter", "");
-    if (std::string token = args.value("continuation_token", ""); !token.empty()) {
-      auto position = core::decode_list_token(core::ListBackend::kOss, token);
-      if (!position.ok()) return position.status();
-      lo.continuation_token = std::move(*position);
-    }
-    lo.max_keys = args.value("max_keys", 100);
-    auto page = client_->list_objects_v2(lo, bucket);
-    if (!page.ok()) return page.status();
-    json objects = json::array();
-    for (const auto& o : page->objects) {
-      // The server's own areas (temporary uploads) are not listed, as on the local backend.
-      if (core::is_reserved_key(o.key)) continue;
-      objects.push_back({{"key", o.key}, {"size", o.size}, {"last_modified", o.last_modified},
-                         {"etag", o.etag}});
-    }
-    json prefixes = json::array();
-    for (const auto& p : page->common_prefixes) {
-      if (!core::is_reserved_key(p)) prefixes.push_back(p);
-    }
-    result["request_id"] = page->request_id;
-    result["data"] = {
-        {"objects", objects}, {"common_prefixes", prefixes}, {"is_truncated", page->truncated}};
-    if (page->truncated) {
-      result["data"]["next_continuation_token"] =
-          core::encode_list_token(core::ListBackend::kOss, page->next_continuation_token);
-    }
-    return result;
+  lo.max_keys = request.max_keys;
+  auto page = client_->list_objects_v2(lo, bucket);
+  if (!page.ok()) return page.status();
+  json objects = json::array();
+  for (const auto& o : page->objects) {
+    // The server's own areas (temporary uploads) are not listed, as on the local backend.
+    if (core::is_reserved_key(o.key)) continue;
+    objects.push_back(
+        {{"key", o.key}, {"size", o.size}, {"last_modified", o.last_modified}, {"etag", o.etag}});
   }
-  if (tool == "imm_setup") return imm_setup(args);
-  if (tool == "doctor") return doctor();
-  return Status::error(fmt::format("unsupported_on_backend.{}", tool),
-                       fmt::format("{} is not an object tool of the oss backend", tool));
+  json prefixes = json::array();
+  for (const auto& p : page->common_prefixes) {
+    if (!core::is_reserved_key(p)) prefixes.push_back(p);
+  }
+  json result{{"success", true}, {"backend", "oss"}, {"operations", ""}};
+  result["request_id"] = page->request_id;
+  result["data"] = {
+      {"objects", objects}, {"common_prefixes", prefixes}, {"is_truncated", page->truncated}};
+  if (page->truncated) {
+    result["data"]["next_continuation_token"] =
+        core::encode_list_token(core::ListBackend::kOss, page->next_continuation_token);
+  }
+  return result;
 }
 
 Result<json> OssExecutor::imm_setup(const json& args) {

@@ -7,11 +7,9 @@
 #include <filesystem>
 #include <thread>
 
+#include "core/concat_rule.h"
 #include "core/render.h"
-#include "local/ffmpeg_args.h"
-#include "local/ffmpeg_runner.h"
-#include "local/made_dirs.h"
-#include "local/media_probe.h"
+#include "files/made_dirs.h"
 #include "oss_backend/executor.h"
 #include "oss_backend/random_id.h"
 
@@ -20,9 +18,8 @@ namespace omm::oss_backend {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-Result<json> OssExecutor::run_async(const core::Plan& plan, const std::string& bucket,
-                                    const std::string& key, json result, bool wait_all,
-                                    const local::RunContext& context) {
+Result<core::JobView> OssExecutor::start_async(const core::Plan& plan, const std::string& bucket,
+                                               const std::string& key) {
   auto process = core::render_process_string(plan, bucket);
   if (!process) return Status::error("internal", "the plan has no process string");
   std::vector<std::string> warnings;
@@ -37,16 +34,46 @@ Result<json> OssExecutor::run_async(const core::Plan& plan, const std::string& b
   if (!task.ok()) return task.status();
   OssJobRef ref{task_type_of(task->task_id), task->task_id, *proj, bucket,
                 plan.output.target_key, plan.tool};
-  const std::string job_id = encode_job_id(ref);
-  if (context.progress) context.progress(0, fmt::format("job {} started", job_id));
-  result["request_id"] = task->request_id;
-  result["job_id"] = job_id;
-  result["task_id"] = task->task_id;
-  result["mode"] = std::string(core::to_string(plan.output.mode));
-  if (!warnings.empty()) result["validation_warnings"] = warnings;
-  std::int64_t wait = plan.wait_seconds.value_or(45);
-  if (wait_all) wait = std::max<std::int64_t>(wait, 600);
-  return follow(ref, std::chrono::seconds(wait), std::move(result), &plan, context);
+  core::JobView view;
+  view.id = encode_job_id(ref);
+  view.fields = {{"operations", core::render_operations(plan)},
+                 {"request_id", task->request_id},
+                 {"task_id", task->task_id},
+                 {"mode", std::string(core::to_string(plan.output.mode))}};
+  if (!warnings.empty()) view.fields["validation_warnings"] = warnings;
+  return view;
+}
+
+Result<core::JobView> OssExecutor::job(const std::string& id, std::chrono::milliseconds wait,
+                                       const core::RunContext& context) {
+  auto ref = decode_job_id(id);
+  if (!ref.ok()) return ref.status();
+  core::JobView view;
+  view.id = id;
+  std::optional<core::Plan> plan;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (auto it = started_.find(id); it != started_.end()) {
+      view.fields = it->second.fields;
+      plan = it->second.plan;
+    }
+  }
+  if (!view.fields.contains("task_id")) view.fields["task_id"] = ref->task_id;
+  auto r = follow(*ref, std::move(view), wait, plan ? &*plan : nullptr, context);
+  if (r.ok() && r->terminal()) {
+    std::lock_guard<std::mutex> lock(mu_);
+    started_.erase(id);  // delivered: nothing more to remember
+  }
+  return r;
+}
+
+Result<core::JobView> OssExecutor::cancel_job(const std::string& id, std::chrono::milliseconds) {
+  auto ref = decode_job_id(id);
+  if (!ref.ok()) return ref.status();
+  return Status::error("job.cancel_unsupported",
+                       fmt::format("job {} runs in IMM ({}), which offers no way to cancel a "
+                                   "task; it ends on its own",
+                                   id.substr(0, 80), ref->task_id));
 }
 
 // The concat rule (DESIGN.md "Rules the core enforces") on this backend: each input's
@@ -58,9 +85,9 @@ Result<std::vector<std::string>> OssExecutor::check_concat_inputs(const core::Pl
                                                                    const std::string& key) {
   const core::Operation& op = plan.operations.front();
   const std::string info = op.spec->prefix == "audio" ? "audio/info" : "video/info";
-  std::vector<local::MediaSummary> summaries;
+  std::vector<core::MediaSummary> summaries;
   std::vector<std::string> names;
-  for (const local::ConcatSlot& slot : local::concat_order(op)) {
+  for (const core::ConcatSlot& slot : core::concat_order(op)) {
     const bool source = slot.input < 0;
     const std::string k = source ? key : op.inputs[static_cast<size_t>(slot.input)].key;
     oss::OssRequest req;
@@ -75,26 +102,29 @@ Result<std::vector<std::string>> OssExecutor::check_concat_inputs(const core::Pl
     if (!answer.is_object()) {
       return Status::error("oss.response", fmt::format("the {} answer of {} is not JSON", info, k));
     }
-    summaries.push_back(local::summarize_oss_info(answer));
+    summaries.push_back(core::summarize_oss_info(answer));
     names.push_back(source ? plan.source.value : k);
   }
-  return local::check_concat(op, summaries, names);
+  return core::check_concat(op, summaries, names);
 }
 
-Result<json> OssExecutor::follow(const OssJobRef& ref, std::chrono::milliseconds wait, json result,
-                                 const core::Plan* plan, const local::RunContext& context) {
+Result<core::JobView> OssExecutor::follow(const OssJobRef& ref, core::JobView view,
+                                          std::chrono::milliseconds wait, const core::Plan* plan,
+                                          const core::RunContext& context) {
   auto deadline = std::chrono::steady_clock::now() + wait;
   std::chrono::milliseconds step{100};
+  json& result = view.fields;
   result["tool"] = ref.tool;
   result["target_key"] = ref.target_key;
+  const core::OutputShape shape = core::output_shape_of_tool(ref.tool);
   for (;;) {
     auto task = imm_->get_task(ref.project, ref.task_type, ref.task_id);
     if (!task.ok()) return task.status();
     if (task->status == "Succeeded") {
-      result["status"] = "succeeded";
-      if (ref.tool == "video_frames" || ref.tool == "hls_playlist") {
+      view.phase = core::JobPhase::kSucceeded;
+      if (shape != core::OutputShape::kFile) {
         oss::ListOptions lo;
-        lo.prefix = ref.tool == "hls_playlist"
+        lo.prefix = shape == core::OutputShape::kPlaylist
                         ? ref.target_key.substr(0, ref.target_key.rfind('.') == std::string::npos
                                                        ? ref.target_key.size()
                                                        : ref.target_key.rfind('.'))
@@ -107,13 +137,13 @@ Result<json> OssExecutor::follow(const OssJobRef& ref, std::chrono::milliseconds
           result["generated_keys"] = keys;
         }
       }
-      if (plan != nullptr && !plan->output.path.empty() && ref.tool == "video_frames" &&
+      if (plan != nullptr && !plan->output.path.empty() && shape == core::OutputShape::kFrames &&
           result.contains("generated_keys")) {
         // output.path names a directory that receives every frame (as on the local backend).
         auto dir = files_->resolve_download_path(plan->tool, plan->output.path);
         if (!dir.ok()) return dir.status();
         std::vector<std::string> written;
-        local::MadeDirs made;  // taken back if a frame cannot be downloaded
+        files::MadeDirs made;  // taken back if a frame cannot be downloaded
         made.make(*dir);
         for (const auto& k : result["generated_keys"]) {
           const std::string key = k.get<std::string>();
@@ -129,36 +159,34 @@ Result<json> OssExecutor::follow(const OssJobRef& ref, std::chrono::milliseconds
         made.keep();
         result["path"] = *dir;
       }
-      if (plan != nullptr && !plan->output.path.empty() && ref.tool != "video_frames" &&
-          ref.tool != "hls_playlist") {
+      if (plan != nullptr && !plan->output.path.empty() && shape == core::OutputShape::kFile) {
         auto path = files_->resolve_download_path(plan->tool, plan->output.path);
         if (!path.ok()) return path.status();
-        local::MadeDirs made;  // taken back if the download fails
+        files::MadeDirs made;  // taken back if the download fails
         made.make_parents_of(*path);
         auto got = client_->get_object_to_file(ref.target_key, *path, {}, ref.bucket);
         if (!got.ok()) return got.status();
         made.keep();
         result["path"] = got->path;
         result["size"] = got->size;
-        result["metadata"] = files_->file_metadata(got->path);
+        result["metadata"] = metadata_(got->path);
       }
-      return result;
+      return view;
     }
     if (task->status == "Failed" || task->status == "Cancelled" || task->status == "Canceled") {
       std::string code = task->code.empty() ? std::string("Failed") : task->code;
-      return Status::error(fmt::format("imm.task.{}", code),
-                           fmt::format("job {} ({}) failed: {} {}", result.value("job_id", ""),
-                                       ref.task_id, code, task->message));
+      view.phase = core::JobPhase::kFailed;
+      view.error = Status::error(
+          fmt::format("imm.task.{}", code),
+          fmt::format("job {} ({}) failed: {} {}", view.id, ref.task_id, code, task->message));
+      return view;
     }
     if (context.progress) {
       context.progress(std::clamp(task->progress, 0, 100) / 100.0,
-                       fmt::format("job {}: {}%", result.value("job_id", ""), task->progress));
+                       fmt::format("{}%", task->progress));
     }
     auto now = std::chrono::steady_clock::now();
-    if (now >= deadline) {
-      result["status"] = "running";
-      return result;
-    }
+    if (now >= deadline || (context.cancelled && context.cancelled())) return view;
     // 100 ms, 200 ms, … up to poll_interval: short jobs end in a fraction of a second.
     auto nap = std::min<std::chrono::steady_clock::duration>(deadline - now, step);
     std::this_thread::sleep_for(nap);
@@ -200,21 +228,6 @@ Result<json> OssExecutor::run_extract(const core::Plan& plan, const std::string&
     std::this_thread::sleep_for(step);
     step = std::min<std::chrono::milliseconds>(step * 2, options_.poll_interval);
   }
-}
-
-Result<json> OssExecutor::job_status(const json& args, const local::RunContext& context) {
-  const std::string id = args.value("job_id", "");
-  auto ref = decode_job_id(id);
-  if (!ref.ok()) return ref.status();
-  if (args.value("cancel", false)) {
-    return Status::error("job.cancel_unsupported",
-                         fmt::format("job {} runs in IMM ({}), which offers no way to cancel a "
-                                     "task; it ends on its own",
-                                     id.substr(0, 80), ref->task_id));
-  }
-  json result{{"success", true}, {"backend", "oss"}, {"job_id", id}, {"task_id", ref->task_id}};
-  std::int64_t wait = std::clamp<std::int64_t>(args.value("wait_seconds", std::int64_t{0}), 0, 600);
-  return follow(*ref, std::chrono::seconds(wait), std::move(result), nullptr, context);
 }
 
 }  // namespace omm::oss_backend

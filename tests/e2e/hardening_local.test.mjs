@@ -254,7 +254,7 @@ describe("local backend: what a client reaches stays inside the server's rules",
       return r;
     };
     const missing = await collect("image_inspect", { source: { key: "in/none.png" }, what: "info" });
-    assert.equal(missing.id, "local.NoSuchKey");
+    assert.equal(missing.id, "object.NoSuchKey");
     assert.match(missing.message, /in\/none\.png/);
     await collect("object_head", { key: "in/none.png" });
     await collect("object_download", { key: "in/photo.png", path: "/etc/x.png" });

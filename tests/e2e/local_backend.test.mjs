@@ -91,8 +91,8 @@ describe(`${lib.BACKEND} backend through the SDK client`, () => {
     const missing = await client.callTool({ name: "image_process", arguments: { source: { key: "in/nope.png" }, operations: [{ op: "resize", w: 10 }],
                                                                              output: { mode: "save", target_key: "out/x.png" } } });
     assert.equal(missing.isError, true);
-    // the backend names the error's origin: the oss backend relays OSS's own NoSuchKey
-    assert.match(missing.content[0].text, lib.OSS ? /^\[oss\.NoSuchKey\]/ : /^\[local\.NoSuchKey\]/);
+    // one id for a missing object on both backends (docs/contracts.md)
+    assert.match(missing.content[0].text, /^\[object\.NoSuchKey\]/);
     const escape = await client.callTool({ name: "image_process", arguments: { source: { key: "in/photo.png" }, operations: [{ op: "resize", w: 10 }],
                                                                             output: { mode: "download", path: "../x.png" } } });
     assert.match(escape.content[0].text, /^\[invalid_argument\.image_process\.output\.path\]/);

@@ -221,6 +221,6 @@ describe("product tools through the SDK client", () => {
   test("a real call on a missing object fails with a clear, stable error", async () => {
     const r = await client.callTool({ name: "media_info", arguments: { source: { key: "v/in.mp4" }, kind: "video" } });
     assert.equal(r.isError, true);
-    assert.match(r.content[0].text, /^\[local\.NoSuchKey\] the object v\/in\.mp4 does not exist/);
+    assert.match(r.content[0].text, /^\[object\.NoSuchKey\] the object v\/in\.mp4 does not exist/);
   });
 });

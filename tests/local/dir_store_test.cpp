@@ -92,7 +92,7 @@ TEST_CASE("writes become visible only when committed") {
   CHECK_FALSE(fs::exists(*temp));
   CHECK(store->head("out/a.txt").ok());
   CHECK(store->remove("out/a.txt").is_ok());
-  CHECK(store->head("out/a.txt").status().id() == "local.NoSuchKey");
+  CHECK(store->head("out/a.txt").status().id() == "object.NoSuchKey");
 }
 
 TEST_CASE("listing by prefix, delimiter and continuation") {

@@ -356,13 +356,13 @@ TEST_CASE("media probe: rotation, summaries and the concat comparison") {
   b.sample_rate = 48000;
   b.channels = 2;
   std::vector<omm::local::MediaSummary> both = {a, b};
-  auto diffs = omm::local::compare_concat_inputs(both, false);
+  auto diffs = omm::core::compare_concat_inputs(both, false);
   REQUIRE(diffs.size() == 2);
   CHECK(diffs[0].property == "resolution");
   CHECK(diffs[0].param == "s");
   CHECK(diffs[0].values == std::vector<std::string>{"1920x1080", "1280x720"});
   CHECK(diffs[1].property == "has_audio");
-  CHECK(omm::local::compare_concat_inputs(both, true).size() == 1);
+  CHECK(omm::core::compare_concat_inputs(both, true).size() == 1);
 }
 
 TEST_CASE_FIXTURE(Fixture, "ffmpeg runner: unreadable inputs are engine.decode") {

@@ -94,7 +94,7 @@ TEST_CASE("oss client: errors map to oss.<Code> with the message and RequestId, 
   Rig rig;
   ScratchDir dir("oss-client-err");
   auto got = rig.client->get_object_to_file("missing.txt", dir.file("x"));
-  CHECK(got.status().id() == "oss.NoSuchKey");
+  CHECK(got.status().id() == "object.NoSuchKey");
   CHECK(got.status().message().find(
             "GetObject bkt/missing.txt: The specified key does not exist.") == 0);
   CHECK(got.status().message().find("HTTP 404") != std::string::npos);
@@ -104,7 +104,7 @@ TEST_CASE("oss client: errors map to oss.<Code> with the message and RequestId, 
 
   // HEAD: the error document comes base64 in x-oss-err.
   auto head = rig.client->head_object("missing.txt");
-  CHECK(head.status().id() == "oss.NoSuchKey");
+  CHECK(head.status().id() == "object.NoSuchKey");
   CHECK(head.status().message().find("RequestId head-req, EC 0026-00000001") != std::string::npos);
   CHECK(rig.server.requests == 2);  // a 404 is final
 

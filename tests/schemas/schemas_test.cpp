@@ -288,15 +288,21 @@ TEST_CASE("schemas: output schemas are self-contained and accept real result sha
     const valijson::Schema& schema = compiled().output(tool);
     // Shapes from DESIGN.md "Results", including fields a tool may add.
     const json shapes[] = {
-        json::parse(R"({"success":true,"backend":"oss","operations":"image/resize,w_600","request_id":"5F1A"})"),
+        json::parse(
+            R"({"success":true,"backend":"oss","operations":"image/resize,w_600","request_id":"5F1A"})"),
         json::parse(R"({"success":true,"backend":"local","request_id":"local-1","mode":"download",
                         "path":"/tmp/out/a.webp","size":1234,"metadata":{"width":600,"format":"webp"}})"),
-        json::parse(R"({"success":true,"dry_run":true,"operations":"video/convert,f_mp4","process_string":"video/convert,f_mp4",
+        json::parse(
+            R"({"success":true,"dry_run":true,"operations":"video/convert,f_mp4","process_string":"video/convert,f_mp4",
                         "saveas":"sys/saveas,o_dg,b_Yg","category":"async"})"),
-        json::parse(R"({"success":true,"backend":"oss","status":"running","job_id":"j-1","task_id":"t-1","request_id":null})"),
-        json::parse(R"({"success":true,"backend":"oss","data":{"ImageWidth":{"value":"600"}},"extra_field":[1,2]})"),
-        json::parse(R"({"success":true,"backend":"local","data":"0x5c783a","validation_warnings":["fps differs"]})"),
-        json::parse(R"({"success":false,"backend":"oss","error":{"id":"oss.NoSuchKey","message":"…"}})"),
+        json::parse(
+            R"({"success":true,"backend":"oss","status":"running","job_id":"j-1","task_id":"t-1","request_id":null})"),
+        json::parse(
+            R"({"success":true,"backend":"oss","data":{"ImageWidth":{"value":"600"}},"extra_field":[1,2]})"),
+        json::parse(
+            R"({"success":true,"backend":"local","data":"0x5c783a","validation_warnings":["fps differs"]})"),
+        json::parse(
+            R"({"success":false,"backend":"oss","error":{"id":"object.NoSuchKey","message":"…"}})"),
     };
     for (const json& shape : shapes) {
       Outcome o = validate(schema, shape);

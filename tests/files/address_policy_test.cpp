@@ -1,9 +1,9 @@
-#include "local/address_policy.h"
+#include "files/address_policy.h"
 
 #include <doctest/doctest.h>
 
-using omm::local::AddressClass;
-using omm::local::classify_address;
+using omm::files::AddressClass;
+using omm::files::classify_address;
 
 TEST_CASE("address policy: every non-public range is recognised, IPv4 inside IPv6 too") {
   struct Case {
@@ -78,6 +78,6 @@ TEST_CASE("address policy: every non-public range is recognised, IPv4 inside IPv
   };
   for (const auto& c : cases) {
     CAPTURE(c.address);
-    CHECK(omm::local::to_string(classify_address(c.address)) == omm::local::to_string(c.want));
+    CHECK(omm::files::to_string(classify_address(c.address)) == omm::files::to_string(c.want));
   }
 }

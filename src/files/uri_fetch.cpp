@@ -1,4 +1,4 @@
-#include "local/uri_fetch.h"
+#include "files/uri_fetch.h"
 
 #include <arpa/inet.h>
 #include <httplib.h>
@@ -11,9 +11,9 @@
 #include <memory>
 #include <vector>
 
-#include "local/address_policy.h"
+#include "files/address_policy.h"
 
-namespace omm::local {
+namespace omm::files {
 
 namespace {
 
@@ -288,4 +288,4 @@ Result<std::uint64_t> fetch_to_file(const std::string& url, const std::string& d
   return r;
 }
 
-}  // namespace omm::local
+}  // namespace omm::files

@@ -12,7 +12,7 @@
 #include <system_error>
 #include <vector>
 
-namespace omm::local {
+namespace omm::files {
 
 class MadeDirs {
  public:
@@ -33,4 +33,4 @@ class MadeDirs {
   std::vector<std::filesystem::path> made_;  // in creation order (parents first)
 };
 
-}  // namespace omm::local
+}  // namespace omm::files

@@ -1,4 +1,4 @@
-#include "local/address_policy.h"
+#include "files/address_policy.h"
 
 #include <arpa/inet.h>
 
@@ -7,7 +7,7 @@
 #include <cstring>
 #include <initializer_list>
 
-namespace omm::local {
+namespace omm::files {
 
 namespace {
 
@@ -117,4 +117,4 @@ std::string_view to_string(AddressClass c) {
   return "invalid";
 }
 
-}  // namespace omm::local
+}  // namespace omm::files

@@ -15,7 +15,7 @@
 #include <string>
 #include <string_view>
 
-namespace omm::local {
+namespace omm::files {
 
 enum class AddressClass {
   kPublic,
@@ -37,4 +37,4 @@ AddressClass classify_address(std::string_view numeric);
 std::string_view to_string(AddressClass c);
 inline bool is_public(AddressClass c) { return c == AddressClass::kPublic; }
 
-}  // namespace omm::local
+}  // namespace omm::files

@@ -1,8 +1,8 @@
-#include "local/made_dirs.h"
+#include "files/made_dirs.h"
 
 #include <unistd.h>
 
-namespace omm::local {
+namespace omm::files {
 
 namespace fs = std::filesystem;
 
@@ -32,4 +32,4 @@ std::error_code MadeDirs::make(const fs::path& dir) {
   return {};
 }
 
-}  // namespace omm::local
+}  // namespace omm::files

@@ -19,9 +19,9 @@
 #include <string>
 
 #include "core/status.h"
-#include "local/address_policy.h"
+#include "files/address_policy.h"
 
-namespace omm::local {
+namespace omm::files {
 
 inline constexpr std::uint64_t kDefaultMaxFetchBytes = 256ull << 20;  // 256 MiB
 
@@ -53,4 +53,4 @@ std::string resolve_location(const ParsedUrl& base, const std::string& location)
 Result<std::uint64_t> fetch_to_file(const std::string& url, const std::string& dest,
                                     const FetchOptions& options);
 
-}  // namespace omm::local
+}  // namespace omm::files

@@ -1,4 +1,4 @@
-#include "local/uri_fetch.h"
+#include "files/uri_fetch.h"
 
 #include <doctest/doctest.h>
 #include <httplib.h>
@@ -8,8 +8,8 @@
 #include <string>
 #include <thread>
 
-using omm::local::parse_http_url;
-using omm::local::resolve_location;
+using omm::files::parse_http_url;
+using omm::files::resolve_location;
 
 TEST_CASE("uri fetch: URLs are parsed, user info and other schemes refused") {
   struct Case {
@@ -58,14 +58,14 @@ TEST_CASE("uri fetch: redirect locations resolve against the answering URL") {
 
 TEST_CASE("uri fetch: loopback is refused before connecting, and nothing is left behind") {
   std::string dest = std::filesystem::temp_directory_path() / "omm-fetch-test.bin";
-  omm::local::FetchOptions o;
-  auto r = omm::local::fetch_to_file("http://127.0.0.1:9/a.png", dest, o);
+  omm::files::FetchOptions o;
+  auto r = omm::files::fetch_to_file("http://127.0.0.1:9/a.png", dest, o);
   CHECK(r.status().id() == "source.fetch_refused");
   CHECK(r.status().message().find("loopback") != std::string::npos);
   CHECK_FALSE(std::filesystem::exists(dest));
   o.allow_private = true;  // allowed now; port 9 (discard) is closed here: a connection error
   o.connect_timeout = std::chrono::seconds(2);
-  r = omm::local::fetch_to_file("http://127.0.0.1:9/a.png", dest, o);
+  r = omm::files::fetch_to_file("http://127.0.0.1:9/a.png", dest, o);
   CHECK(r.status().id() == "source.fetch_failed");
   CHECK_FALSE(std::filesystem::exists(dest));
 }
@@ -122,11 +122,11 @@ struct TestServer {
 TEST_CASE("uri fetch: redirects are followed and re-checked, sizes capped, statuses named") {
   TestServer server;
   std::string dest = std::filesystem::temp_directory_path() / "omm-fetch-test2.bin";
-  omm::local::FetchOptions o;
+  omm::files::FetchOptions o;
   o.max_bytes = 2000;
   // Pretend 127.0.0.1 is a public address so that only what follows a redirect is judged.
   o.classify = [](std::string_view a) {
-    return a == "127.0.0.1" ? omm::local::AddressClass::kPublic : omm::local::classify_address(a);
+    return a == "127.0.0.1" ? omm::files::AddressClass::kPublic : omm::files::classify_address(a);
   };
   struct Case {
     std::string url;
@@ -142,7 +142,7 @@ TEST_CASE("uri fetch: redirects are followed and re-checked, sizes capped, statu
   };
   for (const auto& c : cases) {
     CAPTURE(c.url);
-    auto r = omm::local::fetch_to_file(c.url, dest, o);
+    auto r = omm::files::fetch_to_file(c.url, dest, o);
     CHECK(r.status().id() == c.id);
     if (r.ok()) {
       CHECK(*r == c.size);
@@ -151,16 +151,16 @@ TEST_CASE("uri fetch: redirects are followed and re-checked, sizes capped, statu
       CHECK_FALSE(std::filesystem::exists(dest));
     }
   }
-  auto missing = omm::local::fetch_to_file(server.url("/missing"), dest, o);
+  auto missing = omm::files::fetch_to_file(server.url("/missing"), dest, o);
   CHECK(missing.status().message().find("HTTP 404") != std::string::npos);
 
   // A "public" first hop redirecting to a loopback name: refused at the second hop.
-  omm::local::FetchOptions strict = o;
+  omm::files::FetchOptions strict = o;
   int calls = 0;
   strict.classify = [&calls](std::string_view a) {
-    return ++calls == 1 ? omm::local::AddressClass::kPublic : omm::local::classify_address(a);
+    return ++calls == 1 ? omm::files::AddressClass::kPublic : omm::files::classify_address(a);
   };
-  auto r = omm::local::fetch_to_file(server.url("/to-private"), dest, strict);
+  auto r = omm::files::fetch_to_file(server.url("/to-private"), dest, strict);
   CHECK(r.status().id() == "source.fetch_refused");
   CHECK(r.status().message().rfind("localhost resolves to ", 0) == 0);
   CHECK(r.status().message().find("(after a redirect)") != std::string::npos);

@@ -1,0 +1,158 @@
+#include "files/local_files.h"
+
+#include <spdlog/fmt/fmt.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <cstdio>
+#include <filesystem>
+#include <random>
+
+#include "files/uri_fetch.h"
+
+namespace omm::files {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+bool inside(const fs::path& dir, const fs::path& path) {
+  std::string d = dir.string();
+  std::string p = path.string();
+  if (!d.empty() && d.back() == '/') d.pop_back();
+  return p == d || p.rfind(d + "/", 0) == 0;
+}
+
+fs::path canonical_or_weak(const fs::path& p) {
+  std::error_code ec;
+  fs::path c = fs::weakly_canonical(p, ec);
+  return ec ? p.lexically_normal() : c;
+}
+
+bool is_credential_path(const fs::path& p) {
+  std::string s = p.string();
+  for (const char* marker : {"/.aliyun/", "/.alibabacloud/", "/.ssh/"}) {
+    if (s.find(marker) != std::string::npos) return true;
+  }
+  return false;
+}
+
+// The extension of a URL's path (kept so engines and default formats go by it): short and
+// alphanumeric, else none.
+std::string url_extension(const std::string& url) {
+  std::string path = url.substr(0, url.find_first_of("?#"));
+  std::string name = path.substr(path.rfind('/') + 1);
+  std::size_t dot = name.rfind('.');
+  if (dot == std::string::npos) return {};
+  std::string ext = name.substr(dot + 1);
+  bool ok = !ext.empty() && ext.size() <= 5;
+  for (char& c : ext) {
+    ok = ok && std::isalnum(static_cast<unsigned char>(c));
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return ok ? ext : std::string();
+}
+
+std::string fetch_name() {
+  static std::atomic<unsigned> counter{0};
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  return fmt::format("fetch-{:016x}{:x}", rng(), counter.fetch_add(1));
+}
+
+}  // namespace
+
+Result<LocalFiles> LocalFiles::create(LocalFilesOptions options) {
+  std::error_code ec;
+  fs::create_directories(options.output_dir, ec);
+  if (ec) {
+    return Status::error("local.io", fmt::format("cannot create the output directory {}: {}",
+                                                 options.output_dir, ec.message()));
+  }
+  options.output_dir = canonical_or_weak(options.output_dir).string();
+  if (options.input_dirs.empty()) {
+    options.input_dirs = {options.output_dir};
+    if (!options.extra_input_dir.empty()) options.input_dirs.push_back(options.extra_input_dir);
+  }
+  for (auto& d : options.input_dirs) d = canonical_or_weak(d).string();
+  return LocalFiles(std::move(options));
+}
+
+LocalFiles::FetchedCopy::~FetchedCopy() {
+  if (!path.empty()) std::remove(path.c_str());
+}
+
+Result<std::string> LocalFiles::resolve_uri(const std::string& tool, const std::string& uri,
+                                            FetchedCopy& fetched,
+                                            const core::RunContext* context) const {
+  const std::string field = fmt::format("invalid_argument.{}.source.uri", tool);
+  if (uri.rfind("http://", 0) == 0 || uri.rfind("https://", 0) == 0) {
+    std::error_code ec;
+    fs::create_directories(options_.fetch_dir, ec);
+    if (ec) return Status::error("local.io", "cannot create the fetch directory");
+    std::string ext = url_extension(uri);
+    fetched.path = (fs::path(options_.fetch_dir) / (fetch_name() + (ext.empty() ? "" : "." + ext)))
+                       .string();
+    FetchOptions o;
+    o.max_bytes = options_.max_fetch_bytes;
+    o.allow_private = options_.allow_private_uri;
+    if (context != nullptr && context->cancelled) o.cancelled = context->cancelled;
+    auto r = fetch_to_file(uri, fetched.path, o);
+    if (!r.ok()) {
+      if (r.status().id() == "source.bad_url") return Status::error(field, r.status().message());
+      return r.status();
+    }
+    return fetched.path;
+  }
+  fs::path p = canonical_or_weak(uri);
+  bool allowed = false;
+  for (const auto& d : options_.input_dirs) allowed = allowed || inside(d, p);
+  if (!allowed || is_credential_path(p)) {
+    return Status::error(field, fmt::format("{} is outside the input directories this server "
+                                            "reads local files from (its --input-dir flags; by "
+                                            "default its output directory and its local root)",
+                                            uri));
+  }
+  struct stat st {};
+  if (::stat(p.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
+    return Status::error(field, fmt::format("{} is not a readable file", uri));
+  }
+  return p.string();
+}
+
+Result<std::string> LocalFiles::resolve_download_path(const std::string& tool,
+                                                      const std::string& path) const {
+  fs::path p =
+      fs::path(path).is_absolute() ? fs::path(path) : fs::path(options_.output_dir) / path;
+  p = canonical_or_weak(p);
+  if (!inside(options_.output_dir, p) || p == fs::path(options_.output_dir)) {
+    return Status::error(fmt::format("invalid_argument.{}.output.path", tool),
+                         fmt::format("{} is outside the output directory (downloads are written "
+                                     "under the server's --output-dir; give a path relative to "
+                                     "it)",
+                                     path));
+  }
+  return p.string();
+}
+
+Status LocalFiles::without_server_paths(Status status) const {
+  if (status.is_ok()) return status;
+  std::string m = status.message();
+  auto replace_all = [&m](const std::string& from, const std::string& to) {
+    if (from.size() <= 1) return;
+    for (size_t at = m.find(from); at != std::string::npos; at = m.find(from, at + to.size())) {
+      m.replace(at, from.size(), to);
+    }
+  };
+  std::vector<std::pair<std::string, std::string>> dirs = options_.hidden;
+  dirs.push_back({options_.output_dir + "/", ""});
+  dirs.push_back({options_.output_dir, "the output directory"});
+  // Longest first: one directory may lie inside another.
+  std::stable_sort(dirs.begin(), dirs.end(),
+                   [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
+  for (const auto& [from, to] : dirs) replace_all(from, to);
+  return Status::error(status.id(), m);
+}
+
+}  // namespace omm::files

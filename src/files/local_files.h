@@ -1,0 +1,67 @@
+// LocalFiles: the files of this machine that a request names, with the same rules on both
+// backends (DESIGN.md "Sources", "Output delivery"):
+//  - a local `uri` source must be a regular file inside the input directories (`--input-dir`,
+//    default: the output directory and the local root) and never a credential file
+//    (~/.aliyun/, ~/.alibabacloud/, ~/.ssh/); an http(s) `uri` is fetched (uri_fetch.h) into
+//    the fetch directory and removed when the holder goes out of scope;
+//  - a download path lies inside the output directory (a relative one is taken from there);
+//  - error messages never show the server's own directories (without_server_paths).
+// Thread-safe: the options are fixed at creation.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/backend.h"
+#include "core/status.h"
+
+namespace omm::files {
+
+struct LocalFilesOptions {
+  std::string output_dir;               // --output-dir (created)
+  std::vector<std::string> input_dirs;  // --input-dir; empty: output_dir and extra_input_dir
+  std::string extra_input_dir;          // the local root, when there is one
+  std::string fetch_dir;                // where http(s) sources are fetched (created on use)
+  std::uint64_t max_fetch_bytes = 256ull << 20;  // --max-fetch-bytes
+  bool allow_private_uri = false;                // --allow-private-uri
+  // Directories kept out of messages besides the output directory: (path, what to say). A path
+  // with a trailing '/' is removed with it (files under it read as relative names).
+  std::vector<std::pair<std::string, std::string>> hidden;
+};
+
+class LocalFiles {
+ public:
+  // Creates the output directory and canonicalises every directory. Ids: local.io.
+  static Result<LocalFiles> create(LocalFilesOptions options);
+
+  // A fetched http(s) source's temporary copy, removed when the holder goes out of scope.
+  struct FetchedCopy {
+    std::string path;
+    FetchedCopy() = default;
+    FetchedCopy(const FetchedCopy&) = delete;
+    FetchedCopy& operator=(const FetchedCopy&) = delete;
+    ~FetchedCopy();
+  };
+
+  // The file of a `uri` source of `tool`. Ids: invalid_argument.<tool>.source.uri (outside the
+  // input directories, a credential file, not a readable file, a malformed URL), the fetch's
+  // source.* ids, cancelled.
+  Result<std::string> resolve_uri(const std::string& tool, const std::string& uri,
+                                  FetchedCopy& fetched,
+                                  const core::RunContext* context = nullptr) const;
+  // A download path inside the output directory. Ids: invalid_argument.<tool>.output.path.
+  Result<std::string> resolve_download_path(const std::string& tool,
+                                            const std::string& path) const;
+  // `status` with the output directory and the hidden directories taken out of its message.
+  Status without_server_paths(Status status) const;
+
+  const LocalFilesOptions& options() const { return options_; }
+
+ private:
+  explicit LocalFiles(LocalFilesOptions options) : options_(std::move(options)) {}
+  LocalFilesOptions options_;
+};
+
+}  // namespace omm::files
