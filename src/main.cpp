@@ -291,10 +291,21 @@ std::int64_t max_wait_seconds() {
 }
 
 std::shared_ptr<omm::core::Executor> make_executor(std::shared_ptr<omm::core::Backend> backend,
-                                                   const OssConfig& c) {
+                                                   const OssConfig& c,
+                                                   const omm::local::LocalOptions& local) {
   omm::core::ExecutorOptions eo;
   eo.max_wait_seconds = max_wait_seconds();
-  if (backend->name() == "oss") eo.bucket = c.bucket;
+  // Batch manifests are the server's own, one folder per bucket (or local root).
+  std::string state =
+      local.state_dir.empty() ? omm::local::state_dir_path(c.state_dir) : local.state_dir;
+  if (backend->name() == "oss") {
+    eo.bucket = c.bucket;
+    eo.batch_dir = state + "/batches/oss-" + c.bucket;
+  } else {
+    std::error_code ec;
+    std::string root = std::filesystem::weakly_canonical(local.root, ec).string();
+    eo.batch_dir = state + "/batches/local-" + omm::local::root_tag(root);
+  }
   return std::make_shared<omm::core::Executor>(std::move(backend), eo);
 }
 
@@ -363,7 +374,7 @@ int process(const std::vector<std::string>& args) {
   c.imm_project = plan->imm_project.value_or(first_of("", "ALIBABA_CLOUD_IMM_PROJECT"));
   auto runtime = std::make_shared<OssRuntime>();
   omm::oss::install_redacting_logging(runtime->redactor);
-  auto executor = make_executor(make_backend("", local, c, runtime), c);
+  auto executor = make_executor(make_backend("", local, c, runtime), c, local);
   // The CLI waits for an async job (process.py routed such calls automatically).
   omm::core::Plan p = *plan;
   if (!p.wait_seconds && p.timeout_seconds) p.wait_seconds = p.timeout_seconds;
@@ -396,7 +407,7 @@ int doctor(const omm::cli::ServeArgs& a) {
   auto local = local_options(a.root, a.output_dir, a.input_dirs, a.watermark_key);
   local.state_dir = omm::local::state_dir_path(a.state_dir);
   OssConfig c = oss_config(a);
-  auto executor = make_executor(make_backend(a.backend, local, c, runtime), c);
+  auto executor = make_executor(make_backend(a.backend, local, c, runtime), c, local);
   auto result = executor->doctor();
   if (!result.ok()) return fail(result.status());
   runtime->redactor->redact_json(*result);
@@ -450,7 +461,8 @@ int serve(const omm::cli::ServeArgs& a) {
       (std::filesystem::weakly_canonical(local.root, ec) / ".tmp" / "results").string();
   OssConfig oss = oss_config(a);
   omm::tools::ProductToolOptions tool_options;
-  tool_options.executor = make_executor(make_backend(a.backend, local, oss, oss_runtime), oss);
+  tool_options.executor =
+      make_executor(make_backend(a.backend, local, oss, oss_runtime), oss, local);
   tool_options.max_wait_seconds = max_wait_seconds();
   omm::tools::register_product_tools(server, tool_options);
   omm::tools::register_prompts(server);

@@ -113,6 +113,14 @@ class Backend {
   // resources/read of a result's resource_uri. Ids: resource.not_found, resource.too_large.
   virtual Result<nlohmann::json> read_result(const std::string& uri) = 0;
 
+  // Removes what an interrupted run of `plan` may have left half-written beside its output (a
+  // batch resumed after a crash calls it for the items that were running). Default: nothing.
+  virtual void discard_partial(const Plan& plan) { (void)plan; }
+
+  // How many batch items may run at once (the engine pool on this machine, parallel requests
+  // to a service).
+  virtual size_t batch_concurrency() const { return 4; }
+
   // `status` with the server's own directories taken out of its message (a file under the
   // root reads as its key, one under the output directory as the caller's relative path).
   virtual Status without_server_paths(Status status) const { return status; }

@@ -70,7 +70,58 @@ std::string_view to_string(JobPhase phase) {
 }
 
 Executor::Executor(std::shared_ptr<Backend> backend, ExecutorOptions options)
-    : backend_(std::move(backend)), options_(std::move(options)) {}
+    : backend_(std::move(backend)), options_(std::move(options)) {
+  BatchOptions bo;
+  bo.dir = options_.batch_dir;
+  bo.max_batches = options_.max_batches;
+  bo.max_wait_seconds = options_.max_wait_seconds;
+  bo.plan_options.max_wait_seconds = options_.max_wait_seconds;
+  batches_ = std::make_unique<BatchRunner>(*backend_, bo);
+}
+
+Executor::~Executor() = default;
+
+Result<JobView> Executor::job_view(const std::string& id, std::chrono::milliseconds wait,
+                                   const RunContext& context) {
+  if (BatchRunner::is_batch_job(id)) return batches_->view(id, wait, context);
+  return backend_->job(id, wait, context);
+}
+
+Result<JobView> Executor::cancel_job(const std::string& id) {
+  if (BatchRunner::is_batch_job(id)) return batches_->cancel(id, options_.cancel_wait);
+  return backend_->cancel_job(id, options_.cancel_wait);
+}
+
+Result<JobView> Executor::await_job(
+    const std::function<Result<JobTicket>(const RunContext&)>& start, std::int64_t wait_seconds,
+    const Call& call) {
+  auto relay = std::make_shared<ProgressRelay>(call);
+  RunContext rc;
+  rc.cancelled = call.cancelled;
+  rc.progress = [relay](double fraction, const std::string& message) {
+    relay->forward(fraction, message);
+  };
+  auto ticket = start(rc);
+  if (!ticket.ok()) {
+    relay->detach();
+    return ticket.status();
+  }
+  if (ticket->done) {
+    relay->detach();
+    return *ticket->done;
+  }
+  // Announced with a progress token: from here on the job belongs to the client, and only
+  // job_status cancels it.
+  relay->announce(ticket->id);
+  const bool announced = call.announces;
+  std::int64_t wait = std::clamp<std::int64_t>(wait_seconds, 0, options_.max_wait_seconds);
+  auto view = job_view(ticket->id, std::chrono::seconds(wait), rc);
+  if (view.ok() && !view->terminal() && call.cancelled && call.cancelled() && !announced) {
+    view = cancel_job(ticket->id);
+  }
+  relay->detach();
+  return view;
+}
 
 Result<json> Executor::shaped(Result<json> r) const {
   if (!r.ok()) return backend_->without_server_paths(r.status());
@@ -91,38 +142,35 @@ Result<json> Executor::run(const Plan& plan, const Call& call) {
 Result<json> Executor::run_job(const Plan& plan, const Call& call) {
   // What fails at once fails the call, not a job.
   if (Status s = backend_->check(plan); !s) return s;
-  auto relay = std::make_shared<ProgressRelay>(call);
-  RunContext rc;
-  rc.cancelled = call.cancelled;
-  rc.progress = [relay](double fraction, const std::string& message) {
-    relay->forward(fraction, message);
-  };
-  auto ticket = backend_->start_job(plan, rc);
-  if (!ticket.ok()) {
-    relay->detach();
-    return ticket.status();
-  }
-  if (ticket->done) {
-    relay->detach();
-    return job_answer(*ticket->done);
-  }
-  // Announced with a progress token: from here on the job belongs to the client, and only
-  // job_status cancels it.
-  relay->announce(ticket->id);
-  const bool announced = call.announces;
-  std::int64_t wait = std::clamp<std::int64_t>(
-      plan.wait_seconds.value_or(options_.default_wait_seconds), 0, options_.max_wait_seconds);
-  auto view = backend_->job(ticket->id, std::chrono::seconds(wait), rc);
-  if (view.ok() && !view->terminal() && call.cancelled && call.cancelled() && !announced) {
-    view = backend_->cancel_job(ticket->id, options_.cancel_wait);
-  }
-  relay->detach();
+  auto view = await_job([&](const RunContext& rc) { return backend_->start_job(plan, rc); },
+                        plan.wait_seconds.value_or(options_.default_wait_seconds), call);
   if (!view.ok()) return view.status();
   if (view->phase == JobPhase::kFailed) return view->error;  // the job's own error
   if (view->phase == JobPhase::kCanceled) {
     return Status::error("cancelled", fmt::format("job {} was canceled", view->id));
   }
   return job_answer(*view);
+}
+
+Result<json> Executor::run_batch(const BatchRequest& request, const Call& call) {
+  if (Status s = backend_->check_location("batch_process", request.bucket, request.region); !s) {
+    return s;
+  }
+  if (request.dry_run) return shaped(batches_->dry_run(request));
+  auto view = await_job([&](const RunContext& rc) { return batches_->start(request, rc); },
+                        request.wait_seconds.value_or(options_.default_wait_seconds), call);
+  if (!view.ok()) return backend_->without_server_paths(view.status());
+  return job_answer(*view);
+}
+
+Result<json> Executor::read_batch_manifest(const std::string& uri) {
+  constexpr std::string_view kPrefix = "oss-media://batch/";
+  if (uri.rfind(kPrefix, 0) != 0) {
+    return Status::error("resource.not_found", "Resource not found: " + uri);
+  }
+  auto text = batches_->manifest_text(uri.substr(kPrefix.size()));
+  if (!text.ok()) return text.status();
+  return json::array({{{"uri", uri}, {"mimeType", "application/jsonl"}, {"text", *text}}});
 }
 
 Result<json> Executor::job_answer(const JobView& view) const {
@@ -137,20 +185,20 @@ Result<json> Executor::job_answer(const JobView& view) const {
   json out = view.fields.is_object() ? view.fields : json::object();
   out["success"] = true;
   out["backend"] = std::string(backend_->name());
-  out["job_id"] = view.id;
-  out["status"] = std::string(to_string(view.phase));
+  if (!view.id.empty()) out["job_id"] = view.id;
+  // A batch that ran reports its own outcome (succeeded, partial, failed).
+  if (!(view.phase == JobPhase::kSucceeded && out.contains("batch_id"))) {
+    out["status"] = std::string(to_string(view.phase));
+  }
   if (view.phase == JobPhase::kRunning && view.queued) out["queued"] = true;
   if (view.phase == JobPhase::kCanceled && !view.reason.empty()) out["reason"] = view.reason;
   return out;
 }
 
 Result<json> Executor::job_status(const JobStatusRequest& request, const Call& call) {
-  Result<JobView> view = Status::error("internal", "unreachable");
-  if (request.cancel) {
-    view = backend_->cancel_job(request.job_id, options_.cancel_wait);
-  } else {
-    view = backend_->job(request.job_id, std::chrono::milliseconds(0), context_of(call));
-  }
+  Result<JobView> view =
+      request.cancel ? cancel_job(request.job_id)
+                     : job_view(request.job_id, std::chrono::milliseconds(0), context_of(call));
   if (view.ok() && !view->terminal() && request.wait_seconds > 0) {
     std::int64_t wait = std::min(request.wait_seconds, options_.max_wait_seconds);
     auto relay = std::make_shared<ProgressRelay>(call);
@@ -158,7 +206,7 @@ Result<json> Executor::job_status(const JobStatusRequest& request, const Call& c
     RunContext rc;
     rc.cancelled = call.cancelled;
     rc.progress = [relay](double f, const std::string& m) { relay->forward(f, m); };
-    view = backend_->job(request.job_id, std::chrono::seconds(wait), rc);
+    view = job_view(request.job_id, std::chrono::seconds(wait), rc);
     relay->detach();
   }
   if (!view.ok()) return backend_->without_server_paths(view.status());

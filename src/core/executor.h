@@ -17,12 +17,13 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 
-#include <nlohmann/json.hpp>
-
 #include "core/backend.h"
+#include "core/batch_request.h"
+#include "core/batch_runner.h"
 #include "core/plan.h"
 #include "core/status.h"
 
@@ -42,6 +43,9 @@ struct ExecutorOptions {
   std::int64_t max_wait_seconds = 600;  // ALIBABA_CLOUD_ASYNC_TIMEOUT_SECONDS
   std::chrono::seconds cancel_wait{30};  // how long a cancel waits for the job to end
   std::string bucket;  // the configured bucket (dry-run saveas suffixes)
+  // Where batch manifests live (the server's own state directory); empty: no batch_process.
+  std::string batch_dir;
+  size_t max_batches = 2;  // batches running at once
 };
 
 struct JobStatusRequest {
@@ -53,6 +57,7 @@ struct JobStatusRequest {
 class Executor {
  public:
   Executor(std::shared_ptr<Backend> backend, ExecutorOptions options);
+  ~Executor();  // running batches are canceled and waited for
 
   const Backend& backend() const { return *backend_; }
   std::string_view backend_name() const { return backend_->name(); }
@@ -67,16 +72,27 @@ class Executor {
   Result<nlohmann::json> doctor();
   Result<nlohmann::json> imm_setup(const nlohmann::json& args);
   Result<nlohmann::json> read_result(const std::string& uri);
+  // batch_process: a dry run, or the batch's answer after waiting up to its wait_seconds.
+  Result<nlohmann::json> run_batch(const BatchRequest& request, const Call& call);
+  // resources/read of a batch's manifest (oss-media://batch/<batch_id>).
+  Result<nlohmann::json> read_batch_manifest(const std::string& uri);
 
   // The answer a job's view gives (running, succeeded, canceled; a failed job is its error).
   Result<nlohmann::json> job_answer(const JobView& view) const;
 
  private:
   Result<nlohmann::json> run_job(const Plan& plan, const Call& call);
+  // Starts a job (a backend's or a batch), announces it and waits for it as the call allows.
+  Result<JobView> await_job(const std::function<Result<JobTicket>(const RunContext&)>& start,
+                            std::int64_t wait_seconds, const Call& call);
+  Result<JobView> job_view(const std::string& id, std::chrono::milliseconds wait,
+                           const RunContext& context);
+  Result<JobView> cancel_job(const std::string& id);
   Result<nlohmann::json> shaped(Result<nlohmann::json> r) const;
 
   std::shared_ptr<Backend> backend_;
   ExecutorOptions options_;
+  std::unique_ptr<BatchRunner> batches_;
 };
 
 }  // namespace omm::core

@@ -33,6 +33,10 @@ class LazyBackend : public Backend {
   Result<nlohmann::json> imm_setup(const nlohmann::json& args) override;
   Result<nlohmann::json> read_result(const std::string& uri) override;
   Status without_server_paths(Status status) const override;
+  void discard_partial(const Plan& plan) override {
+    if (backend_) backend_->discard_partial(plan);
+  }
+  size_t batch_concurrency() const override { return backend_ ? backend_->batch_concurrency() : 4; }
 
   // The backend, made now if it was not yet.
   Result<Backend*> get();

@@ -58,8 +58,11 @@ std::string random_tag() {
 }
 
 // The hidden temporary name used while ffmpeg writes (DirStore never lists ".omm-part-" names).
+// ".omm-part-<tag>-<final name><suffix>": hidden, unique, and telling whose output it is (so a
+// batch resumed after a crash can discard it).
 fs::path temp_path_beside(const fs::path& final_path, std::string_view suffix) {
-  return final_path.parent_path() / fmt::format(".omm-part-{}{}", random_tag(), suffix);
+  std::string name = final_path.filename().string().substr(0, 180);
+  return final_path.parent_path() / fmt::format(".omm-part-{}-{}{}", random_tag(), name, suffix);
 }
 
 // Removes a partial output (file or directory) when the job does not finish.

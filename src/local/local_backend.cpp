@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <thread>
 
 #include "core/render.h"
 #include "local/state_dir.h"
@@ -217,6 +218,33 @@ Result<json> LocalBackend::read_result(const std::string& uri) {
                        fmt::format("Resource not found: {} (the local backend's url results are "
                                    "links of its own, read them directly)",
                                    uri));
+}
+
+void LocalBackend::discard_partial(const core::Plan& plan) {
+  auto e = executor();
+  if (!e.ok()) return;
+  Result<std::string> target = Status::error("none", "");
+  if (plan.output.mode == core::OutputMode::kSave) {
+    target = (*e)->store().path_for(plan.output.target_key);
+  } else if (plan.output.mode == core::OutputMode::kDownload) {
+    target = (*e)->files()->resolve_download_path(plan.tool, plan.output.path);
+  }
+  if (!target.ok()) return;
+  const fs::path final_path(*target);
+  const std::string mark = "-" + final_path.filename().string().substr(0, 180);
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(final_path.parent_path(), ec)) {
+    std::string name = entry.path().filename().string();
+    if (name.rfind(".omm-part-", 0) == 0 && name.find(mark) != std::string::npos) {
+      std::error_code rm;
+      fs::remove_all(entry.path(), rm);
+    }
+  }
+}
+
+size_t LocalBackend::batch_concurrency() const {
+  size_t workers = executor_ ? executor_->options().workers : 0;
+  return workers > 0 ? workers : std::max(1u, std::thread::hardware_concurrency());
 }
 
 Status LocalBackend::without_server_paths(Status status) const {

@@ -40,6 +40,10 @@ class LocalBackend : public core::Backend {
   Result<nlohmann::json> imm_setup(const nlohmann::json& args) override;
   Result<nlohmann::json> read_result(const std::string& uri) override;
   Status without_server_paths(Status status) const override;
+  // The `.omm-part-*` temporaries of the plan's output (save or download) beside it.
+  void discard_partial(const core::Plan& plan) override;
+  // One item per engine worker: the pool runs them side by side.
+  size_t batch_concurrency() const override;
 
   // The executor, made on first use (the oss backend borrows its files and probes).
   Result<std::shared_ptr<LocalExecutor>> executor();

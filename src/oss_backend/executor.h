@@ -104,6 +104,9 @@ class OssExecutor : public core::Backend {
     return files_->without_server_paths(std::move(status));
   }
 
+  // Items of a batch in flight at once: parallel requests (each one x-oss-process + saveas).
+  size_t batch_concurrency() const override { return 8; }
+
   static constexpr std::uint64_t kMaxResourceBytes = 8u << 20;
   // Retries the cleanup journal's deletes; returns how many temporary objects remain.
   size_t drain_cleanup();

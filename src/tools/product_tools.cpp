@@ -5,11 +5,11 @@ namespace omm::tools {
 namespace {
 
 constexpr const char* kTools[] = {
-    "audio_transcode", "doctor",          "hls_playlist",   "image_detect",
-    "image_inspect",   "image_process",   "image_watermark_extract",
-    "imm_setup",       "job_status",      "media_concat",   "media_info",
-    "object_download", "object_head",     "object_list",    "object_upload",
-    "video_animation", "video_frames",    "video_snapshot", "video_sprite",
+    "audio_transcode", "batch_process", "doctor",         "hls_playlist",
+    "image_detect",    "image_inspect", "image_process",  "image_watermark_extract",
+    "imm_setup",       "job_status",    "media_concat",   "media_info",
+    "object_download", "object_head",   "object_list",    "object_upload",
+    "video_animation", "video_frames",  "video_snapshot", "video_sprite",
     "video_transcode",
 };
 
@@ -27,6 +27,7 @@ void register_product_tools(mcp::Server& server, const ProductToolOptions& optio
   register_object_tools(server, options);
   register_job_tools(server, options);
   register_admin_tools(server, options);
+  register_batch_tools(server, options);
 }
 
 }  // namespace omm::tools

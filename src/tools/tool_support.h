@@ -60,6 +60,7 @@ void register_media_tools(mcp::Server& server, const ProductToolOptions& options
 void register_object_tools(mcp::Server& server, const ProductToolOptions& options);
 void register_job_tools(mcp::Server& server, const ProductToolOptions& options);
 void register_admin_tools(mcp::Server& server, const ProductToolOptions& options);
+void register_batch_tools(mcp::Server& server, const ProductToolOptions& options);
 
 }  // namespace omm::tools
 

@@ -102,7 +102,7 @@ OSS_FILES=()
 for f in "${FILES[@]}"; do
   case "$(basename "$f")" in
     local_backend.test.mjs | local_image_tools.test.mjs | local_media_tools.test.mjs | \
-      hardening_tools.test.mjs) OSS_FILES+=("$f") ;;
+      hardening_tools.test.mjs | batch.test.mjs) OSS_FILES+=("$f") ;;
   esac
 done
 if [[ ${#OSS_FILES[@]} -gt 0 ]]; then

@@ -35,10 +35,12 @@ using nlohmann::json;
 using omm::embedded::File;
 
 const std::vector<std::string> kTools = {
-    "image_process",  "image_inspect",   "image_detect", "image_watermark_extract", "video_transcode",
-    "video_snapshot", "video_frames",    "video_sprite", "video_animation",         "media_concat",
-    "media_info",     "audio_transcode", "hls_playlist", "object_upload",           "object_download",
-    "object_list",    "object_head",     "job_status",   "imm_setup",               "doctor"};
+    "image_process",   "image_inspect",  "image_detect",    "image_watermark_extract",
+    "video_transcode", "video_snapshot", "video_frames",    "video_sprite",
+    "video_animation", "media_concat",   "media_info",      "audio_transcode",
+    "hls_playlist",    "object_upload",  "object_download", "object_list",
+    "object_head",     "job_status",     "imm_setup",       "doctor",
+    "batch_process"};
 
 json parse_file(std::span<const File> files, const std::string& path) {
   auto text = omm::embedded::find(files, path);

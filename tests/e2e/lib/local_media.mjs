@@ -144,20 +144,24 @@ export function assertNoLeak(texts, { ak, sk, token }) {
 
 // A connected SDK client to `serve` on the scratch layout, with these extra arguments. In oss
 // mode `--watermark-key` goes to the emulator too (it runs the engines that embed and extract);
-// client.emulator is then the emulator, stopped by client.close().
-export async function startServer(s, extra = []) {
+// client.emulator is then the emulator, stopped by client.close() — unless `emulator` (an
+// earlier client's) is given to be shared, e.g. by a server restarted after a kill.
+// client.serverPid is the server process. The server's state directory is <work>/state.
+export async function startServer(s, extra = [], { emulator } = {}) {
   assertBinary();
   const client = new Client({ name: "oss-media-mcp-e2e-tools", version: "0.0.1" });
-  const env = { PATH: process.env.PATH };
+  const env = { PATH: process.env.PATH, XDG_STATE_HOME: path.join(s.work, "state") };
   if (process.env.OMM_ENGINE_DIR) env.OMM_ENGINE_DIR = process.env.OMM_ENGINE_DIR;
   if (!OSS) {
-    await client.connect(new StdioClientTransport({
+    const transport = new StdioClientTransport({
       command: BIN, args: ["serve", "--root", s.root, "--output-dir", s.outputs, "--input-dir", s.inputs, ...extra],
-      stderr: "pipe", env }));
+      stderr: "pipe", env });
+    await client.connect(transport);
+    client.serverPid = transport.pid;
     return client;
   }
   const wk = extra.indexOf("--watermark-key");
-  const emu = await startEmulator(s, wk >= 0 ? extra.slice(wk, wk + 2) : []);
+  const emu = emulator ?? await startEmulator(s, wk >= 0 ? extra.slice(wk, wk + 2) : []);
   const home = path.join(s.work, ".home");
   mkdirSync(home, { recursive: true });
   Object.assign(env, { ALIBABA_CLOUD_ACCESS_KEY_ID: emu.ak, ALIBABA_CLOUD_ACCESS_KEY_SECRET: emu.sk,
@@ -169,7 +173,7 @@ export async function startServer(s, extra = []) {
     try {
       await close();
     } finally {
-      await stopProcess(emu.proc);
+      if (!emulator) await stopProcess(emu.proc);
     }
   };
   client.leakCheck = () =>
@@ -187,6 +191,7 @@ export async function startServer(s, extra = []) {
   });
   try {
     await client.connect(transport);
+    client.serverPid = transport.pid;
     const setup = await client.callTool({ name: "imm_setup", arguments: { project: IMM_PROJECT } });
     assert.ok(!setup.isError, `imm_setup: ${JSON.stringify(setup.content)}`);
     assert.equal(setup.structuredContent.data.project, IMM_PROJECT);
