@@ -163,6 +163,8 @@ int serve_emulator(Emulator& emulator, const ListenConfig& listen, const FaultCo
   httplib::Server svr;
   Faults faults(fault_config);
   svr.set_keep_alive_timeout(5);
+  // httplib closes a connection after 5 requests by default; OSS keeps it far longer.
+  svr.set_keep_alive_max_count(1000);
   // Ranges are answered by the object API itself (206 / 416 with OSS's error XML): keep httplib
   // from slicing bodies again. The Range header stays in the headers.
   svr.set_pre_routing_handler([](const httplib::Request& req, httplib::Response&) {
@@ -221,14 +223,15 @@ int serve_emulator(Emulator& emulator, const ListenConfig& listen, const FaultCo
         delete f;
       });
       const std::uint64_t base = reply.file_offset;
-      res.set_content_provider(
-          static_cast<size_t>(reply.file_length), type,
-          [file, base](size_t offset, size_t length, httplib::DataSink& sink) {
-            std::vector<char> buf(std::min<size_t>(length, 256 * 1024));
-            ssize_t n = ::pread(*file, buf.data(), buf.size(), static_cast<off_t>(base + offset));
-            if (n <= 0) return false;  // the file shrank under us: abort the answer
-            return sink.write(buf.data(), static_cast<size_t>(n));
-          });
+      res.set_content_provider(static_cast<size_t>(reply.file_length), type,
+                               [file, base](size_t offset, size_t length, httplib::DataSink& sink) {
+                                 std::vector<char> buf(std::min<size_t>(length, 256 * 1024));
+                                 ssize_t n = ::pread(*file, buf.data(), buf.size(),
+                                                     static_cast<off_t>(base + offset));
+                                 if (n <= 0)
+                                   return false;  // the file shrank under us: abort the answer
+                                 return sink.write(buf.data(), static_cast<size_t>(n));
+                               });
     } else if (!reply.body.empty() || !reply.content_type.empty()) {
       res.set_content(reply.body, type);
     }

@@ -4,7 +4,10 @@
 #include <httplib.h>
 #include <unistd.h>
 
+#include <map>
 #include <memory>
+#include <mutex>
+#include <vector>
 
 namespace omm::oss {
 namespace {
@@ -64,7 +67,8 @@ std::unique_ptr<httplib::ClientImpl> make_client(const HttpUrl& u, const Timeout
   ms(t.connect, [&](time_t s, time_t us) { c->set_connection_timeout(s, us); });
   ms(t.read, [&](time_t s, time_t us) { c->set_read_timeout(s, us); });
   ms(t.read, [&](time_t s, time_t us) { c->set_write_timeout(s, us); });
-  c->set_keep_alive(false);
+  c->set_keep_alive(true);
+  c->set_tcp_nodelay(true);
   c->set_follow_location(false);
   c->set_decompress(false);
   c->set_url_encode(false);
@@ -86,6 +90,55 @@ httplib::Headers to_httplib(const Params& headers) {
 }
 
 }  // namespace
+
+// Idle kept-alive connections by "scheme://host:port".
+struct HttplibClient::Pool {
+  using Clock = std::chrono::steady_clock;
+  struct Idle {
+    std::unique_ptr<httplib::ClientImpl> client;
+    Clock::time_point since;
+  };
+  size_t max_idle;
+  std::chrono::milliseconds idle_limit;
+  std::mutex mu;
+  std::map<std::string, std::vector<Idle>> idle;
+  size_t count = 0;
+
+  std::unique_ptr<httplib::ClientImpl> take(const std::string& key) {
+    std::lock_guard<std::mutex> lock(mu);
+    auto it = idle.find(key);
+    const auto now = Clock::now();
+    while (it != idle.end() && !it->second.empty()) {
+      Idle entry = std::move(it->second.back());
+      it->second.pop_back();
+      --count;
+      if (now - entry.since < idle_limit) return std::move(entry.client);
+    }
+    return nullptr;
+  }
+  void give_back(const std::string& key, std::unique_ptr<httplib::ClientImpl> client) {
+    std::lock_guard<std::mutex> lock(mu);
+    const auto now = Clock::now();
+    for (auto& [k, list] : idle) {  // the expired go first
+      std::erase_if(list, [&](const Idle& e) {
+        bool old = now - e.since >= idle_limit;
+        if (old) --count;
+        return old;
+      });
+    }
+    if (count >= max_idle) return;  // closed when `client` goes
+    idle[key].push_back(Idle{std::move(client), now});
+    ++count;
+  }
+};
+
+HttplibClient::HttplibClient(size_t max_idle, std::chrono::milliseconds idle_limit)
+    : pool_(std::make_unique<Pool>()) {
+  pool_->max_idle = max_idle;
+  pool_->idle_limit = idle_limit;
+}
+
+HttplibClient::~HttplibClient() = default;
 
 Result<HttpUrl> parse_url(std::string_view url) {
   auto bad = [&](std::string_view why) {
@@ -152,7 +205,20 @@ Result<Reply> HttplibClient::send(const Exchange& ex) {
   auto is_cancelled = [&] { return ex.cancelled && ex.cancelled(); };
   const Status cancelled_status = Status::error("cancelled", "the call was cancelled");
   if (is_cancelled()) return cancelled_status;
-  auto client = make_client(u, ex.timeouts);
+  const std::string pool_key = u.scheme + "://" + u.host + ":" + std::to_string(u.port);
+  std::unique_ptr<httplib::ClientImpl> client =
+      ex.reuse_connection ? pool_->take(pool_key) : nullptr;
+  if (!client) {
+    client = make_client(u, ex.timeouts);
+    client->set_keep_alive(ex.reuse_connection);
+  } else {
+    auto ms = [](std::chrono::milliseconds d, auto set) {
+      set(static_cast<time_t>(d.count() / 1000), static_cast<time_t>((d.count() % 1000) * 1000));
+    };
+    ms(ex.timeouts.connect, [&](time_t s, time_t us) { client->set_connection_timeout(s, us); });
+    ms(ex.timeouts.read, [&](time_t s, time_t us) { client->set_read_timeout(s, us); });
+    ms(ex.timeouts.read, [&](time_t s, time_t us) { client->set_write_timeout(s, us); });
+  }
   const httplib::Headers headers = to_httplib(ex.headers);
   const std::string method = ex.method;
 
@@ -231,6 +297,13 @@ Result<Reply> HttplibClient::send(const Exchange& ex) {
   if (was_cancelled) return cancelled_status;
   if (!file_error.is_ok()) return file_error;
   if (!res) return from_httplib(res.error(), ex);
+  // A whole successful exchange: its connection serves the next one (unless the server closes
+  // it). After an error answer the server may not have read the whole request body: such a
+  // connection is not trusted with another request.
+  if (ex.reuse_connection && is_2xx(res->status) &&
+      res->get_header_value("Connection") != "close") {
+    pool_->give_back(pool_key, std::move(client));
+  }
   reply.status = res->status;
   for (const auto& [name, value] : res->headers) reply.headers.emplace_back(name, value);
   if (method != "GET") {

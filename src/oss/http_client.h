@@ -5,7 +5,7 @@
 // them; a 2xx response body is buffered or streamed into a sink callback (non-2xx bodies are
 // always buffered, up to kMaxErrorBody, so the caller can read the service's error document).
 // http and https (OpenSSL, the system CA store, host name verified); no redirects, no
-// keep-alive, no compression ("Accept-Encoding: identity" unless the caller sets it), the
+// compression ("Accept-Encoding: identity" unless the caller sets it), TCP_NODELAY, the
 // target sent exactly as given (already percent-encoded). Headers are sent as given; the
 // transport adds Host, Content-Length, Accept and User-Agent only when absent — and never a
 // Content-Type: a caller sending a body must set the one it signed (oss_protocol.md §0 pitfall 2).
@@ -24,13 +24,20 @@
 //   cancelled     Exchange::cancelled returned true (checked before connecting and between
 //                 body pieces in both directions)
 //
-// Thread-safety: HttplibClient is stateless between calls (a fresh connection per request), so
-// one instance serves any number of threads. Nothing here logs; callers log keys and paths only.
+// Connections are kept alive and reused: an exchange takes an idle connection to the same scheme,
+// host and port (or opens one) and gives it back after a 2xx answer; idle ones are
+// closed after `idle_limit` (below the 5 s many servers keep an idle connection), at most
+// `max_idle` are kept. Against OSS that saves a TLS handshake per request. A connection that
+// failed or answered an error is never reused; Exchange::reuse_connection = false opts out.
+//
+// Thread-safety: one HttplibClient serves any number of threads (each exchange has its
+// connection to itself). Nothing here logs; callers log keys and paths only.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -68,6 +75,9 @@ struct Exchange {
   SentObserver on_sent;             // optional
   std::function<bool()> cancelled;  // optional; true ends the exchange with [cancelled]
   Timeouts timeouts;
+  // false: a new connection, closed afterwards. For a request that is not retried: a kept
+  // connection the server closes just as the request goes out fails it.
+  bool reuse_connection = true;
 };
 
 struct Reply {
@@ -90,7 +100,14 @@ class HttpClient {
 // The real transport over cpp-httplib + OpenSSL.
 class HttplibClient final : public HttpClient {
  public:
+  explicit HttplibClient(size_t max_idle = 32,
+                         std::chrono::milliseconds idle_limit = std::chrono::milliseconds(4000));
+  ~HttplibClient() override;
   Result<Reply> send(const Exchange& exchange) override;
+
+ private:
+  struct Pool;
+  std::unique_ptr<Pool> pool_;
 };
 
 // The credential chain's HttpFetcher (STS, ECS metadata) over an HttpClient.

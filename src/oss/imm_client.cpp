@@ -129,6 +129,7 @@ Result<nlohmann::json> ImmClient::call(std::string_view action, const Params& pa
     if (!params.empty()) ex.url += "?" + wire_query(params);
     ex.headers = signed_req->headers;
     ex.timeouts = options_.timeouts;
+    ex.reuse_connection = idempotent;
     auto reply = http_.send(ex);
     if (!reply) {
       const Status& t = reply.status();

@@ -129,6 +129,7 @@ Result<OssResponse> OssClient::execute(const OssRequest& request) {
     ex.body = request.body;
     ex.file = request.file;
     ex.timeouts = options_.timeouts;
+    ex.reuse_connection = request.idempotent;
     ex.cancelled = request.cancelled;
     uint64_t crc = 0;
     if (request.crc == OssRequest::Crc::kSent) {

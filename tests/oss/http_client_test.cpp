@@ -8,7 +8,9 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <mutex>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <thread>
 
 #include "oss/hash.h"
@@ -282,4 +284,53 @@ TEST_CASE("http client: HttpClientFetcher serves the credential chain") {
 
   req.url = "http://127.0.0.1:" + std::to_string(closed_port()) + "/latest/api/token";
   CHECK(fetcher.fetch(req).status().id() == "http.connect");
+}
+
+TEST_CASE("http client: connections are kept alive and reused after 2xx, never after an error") {
+  httplib::Server svr;
+  std::mutex mu;
+  std::set<int> ports;
+  svr.Get("/ok", [&](const httplib::Request& req, httplib::Response& res) {
+    std::lock_guard<std::mutex> lock(mu);
+    ports.insert(req.remote_port);
+    res.set_content("ok", "text/plain");
+  });
+  svr.Get("/fail", [&](const httplib::Request& req, httplib::Response& res) {
+    std::lock_guard<std::mutex> lock(mu);
+    ports.insert(req.remote_port);
+    res.status = 500;
+  });
+  svr.set_keep_alive_max_count(100);  // httplib closes after 5 requests by default
+  int port = svr.bind_to_any_port("127.0.0.1");
+  std::thread t([&] { svr.listen_after_bind(); });
+  while (!svr.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  HttplibClient client;
+  auto get = [&](const char* path, bool reuse = true) {
+    Exchange ex;
+    ex.reuse_connection = reuse;
+    ex.method = "GET";
+    ex.url = "http://127.0.0.1:" + std::to_string(port) + path;
+    auto r = client.send(ex);
+    REQUIRE(r.ok());
+    return r->status;
+  };
+  for (int i = 0; i < 20; ++i) CHECK(get("/ok") == 200);
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    CHECK(ports.size() == 1);  // one connection for twenty requests
+  }
+  CHECK(get("/fail") == 500);  // on the kept connection, which is then dropped
+  CHECK(get("/ok") == 200);
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    CHECK(ports.size() == 2);
+  }
+  CHECK(get("/ok", false) == 200);  // a request that opts out neither takes nor leaves one
+  CHECK(get("/ok") == 200);
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    CHECK(ports.size() == 3);
+  }
+  svr.stop();
+  t.join();
 }

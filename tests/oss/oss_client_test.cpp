@@ -38,7 +38,7 @@ TEST_CASE("oss client: put, get, range, head, delete round trip with verified si
   const std::string data = pattern(300000);
   write_file(dir.file("in.bin"), data);
 
-  auto put = rig.client->put_object("dir/a b+c.bin", dir.file("in.bin"), {"text/plain", {}});
+  auto put = rig.client->put_object("dir/a b+c.bin", dir.file("in.bin"), {"text/plain", {}, {}});
   REQUIRE_MESSAGE(put.ok(), put.status().to_string());
   CHECK(rig.server.object("bkt", "dir/a b+c.bin") == data);
   CHECK(put->crc64 == crc64_ecma(data));
@@ -155,7 +155,8 @@ TEST_CASE("oss client: 5xx and dropped connections are retried, then the last er
   CHECK(rig.server.requests == 2);
 }
 
-TEST_CASE("oss client: a POST that starts something is retried only when nothing reached the server") {
+TEST_CASE(
+    "oss client: a POST that starts something is retried only when nothing reached the server") {
   Rig rig;
   rig.server.put_object("bkt", "in.jpg", "JPEGDATA");
   rig.server.fail_5xx = 1;
@@ -296,7 +297,8 @@ TEST_CASE("oss client: V1 signing, copy, x-oss-process GET and async process") {
   Rig rig([](OssClientOptions& o) { o.signature = SignatureVersion::kV1; });
   ScratchDir dir("oss-client-v1");
   REQUIRE(
-      rig.client->put_object_data("src/a.png", "PNG", {"image/png", {{"x-oss-meta-k", "v"}}}).ok());
+      rig.client->put_object_data("src/a.png", "PNG", {"image/png", {{"x-oss-meta-k", "v"}}, {}})
+          .ok());
   auto authz = find_header(rig.server.last_headers(), "authorization");
   REQUIRE(authz);
   CHECK(authz->rfind("OSS " + kTestCreds.access_key_id + ":", 0) == 0);
