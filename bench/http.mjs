@@ -15,7 +15,8 @@
 // Prints a table and writes bench/results/http.json.
 import http from "node:http";
 import { spawn } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { cpuOwn, procStatus, sleep } from "./lib.mjs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -33,28 +34,11 @@ const FLOOD = Number(process.env.BENCH_FLOOD ?? 1000);
 const PINGS = Number(process.env.BENCH_PINGS ?? 500);
 
 const log = (s) => process.stderr.write(`bench-http: ${s}\n`);
-const sleep = (t) => new Promise((r) => setTimeout(r, t));
 const now = () => Number(process.hrtime.bigint()) / 1e6;
 const quantile = (xs, q) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? s[Math.min(s.length - 1, Math.floor(q * s.length))] : NaN;
 };
-
-function procStatus(pid) {
-  const out = {};
-  for (const line of readFileSync(`/proc/${pid}/status`, "utf8").split("\n")) {
-    const m = /^(VmRSS|VmHWM|Threads):\s+(\d+)/.exec(line);
-    if (m) out[m[1]] = Number(m[2]);
-  }
-  return out;
-}
-
-// CPU seconds (user + system) a process has used, from /proc/<pid>/stat.
-function cpuSeconds(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(f[11]) + Number(f[12])) / 100;  // utime, stime in clock ticks (100 Hz)
-}
 
 function startServer(extra = []) {
   const proc = spawn(BIN, ["serve", "--transport", "http", "--listen", "127.0.0.1:0", "--conformance-fixtures",
@@ -274,14 +258,14 @@ async function abuseBench() {
     }, 50);
 
     const t0 = now();
-    const serverCpu0 = cpuSeconds(pid);
+    const serverCpu0 = cpuOwn(pid);
     const clientCpu0 = process.cpuUsage();
     const streamsP = Promise.all(Array.from({ length: STREAMS }, () => holdStream(server.port)));
     const floodP = flood(server.port);
     const results = { connect: [], calls: [], errors: [], busy: 0 };
     await Promise.all(Array.from({ length: SESSIONS }, () => legitSession(server.url, results)));
     const legitMs = now() - t0;
-    const serverCpu = cpuSeconds(pid) - serverCpu0;
+    const serverCpu = cpuOwn(pid) - serverCpu0;
     const clientCpuUs = process.cpuUsage(clientCpu0);
     const clientCpu = (clientCpuUs.user + clientCpuUs.system) / 1e6;
     const floodStatuses = await floodP;

@@ -9,15 +9,11 @@
 //     ran (taken from its debug log), BENCH_TRANSCODE_N runs each;
 //   - cold start: spawn -> initialize -> tools/list (raw_pipe_client cold), as in bench.mjs.
 // Prints one table and writes bench/results/local.json.
-import { execFile, execFileSync, spawn } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { execFile, execFileSync } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-
-const BENCH = path.dirname(fileURLToPath(import.meta.url));
-const ROOT = path.dirname(BENCH);
-const RESULTS = path.join(BENCH, "results");
+import { RESULTS, ROOT, RawSession, childrenNamed, cpuOwn, cpuWithChildren, machine, median, ms, procStatus, sh } from "./lib.mjs";
 const MEDIA = path.join(RESULTS, "local-media");
 const RAW = process.env.RAW_PIPE_CLIENT ?? path.join(RESULTS, "bin/raw_pipe_client");
 const BIN = path.resolve(process.env.OMM_BIN ?? path.join(ROOT, "build-bench/src/oss-media-mcp"));
@@ -29,7 +25,6 @@ const PAIR_N = env("BENCH_PAIR_N", 8);
 const TRANSCODE_N = env("BENCH_TRANSCODE_N", 7);
 const COLD_N = env("BENCH_COLD_N", 20);
 const FOUNDATION_COLD_MS = 4.8; // bench/run.sh before the product tools were registered
-const CLOCK_TICKS = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
 const QUALITY = 85; // image_process's JPEG default; vipsthumbnail is given the same
 
 // Goals of issue #4 (items 4 and 5).
@@ -42,15 +37,6 @@ const GOALS = {
 };
 
 const log = (s) => process.stderr.write(`bench-local: ${s}\n`);
-const median = (v) => {
-  const s = [...v].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
-const ms = (t0) => Number(process.hrtime.bigint() - t0) / 1e6;
-
-function sh(cmd, args) {
-  return execFileSync(cmd, args, { encoding: "utf8", maxBuffer: 16 << 20, stdio: ["ignore", "pipe", "pipe"] });
-}
 
 // --- media --------------------------------------------------------------------------------------
 
@@ -77,90 +63,6 @@ const vipsSize = (file) => sh("vipsheader", ["-f", "width", file]).trim() + "x" 
 function probe(file) {
   const j = JSON.parse(sh("ffprobe", ["-v", "error", "-show_entries", "stream=codec_name,width,height:format=duration", "-of", "json", file]));
   return { streams: j.streams.map((s) => s.codec_name + (s.width ? `:${s.width}x${s.height}` : "")).join(","), duration: Number(j.format.duration) };
-}
-
-// --- process figures ----------------------------------------------------------------------------
-
-function procStatus(pid) {
-  const out = {};
-  for (const line of readFileSync(`/proc/${pid}/status`, "utf8").split("\n")) {
-    const m = /^(Vm\w+|Name):\s+(\S+)/.exec(line);
-    if (m) out[m[1]] = m[1] === "Name" ? m[2] : Number(m[2]);
-  }
-  return out;
-}
-
-function childrenNamed(ppid, exeName) {
-  const found = [];
-  for (const d of readdirSync("/proc")) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = readFileSync(`/proc/${d}/stat`, "utf8");
-      const ppidOf = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      if (ppidOf !== ppid) continue;
-      const argv0 = readFileSync(`/proc/${d}/cmdline`, "utf8").split("\0")[0];
-      if (path.basename(argv0) === exeName) found.push(Number(d));
-    } catch {
-      /* gone */
-    }
-  }
-  return found;
-}
-
-// --- a raw JSON-RPC session over the server's stdio ---------------------------------------------
-
-class RawSession {
-  constructor(argv, cwd) {
-    this.child = spawn(argv[0], argv.slice(1), { cwd, stdio: ["pipe", "pipe", "pipe"] });
-    this.pending = new Map();
-    this.nextId = 1;
-    this.stderr = "";
-    let buf = "";
-    this.child.stdout.setEncoding("utf8");
-    this.child.stdout.on("data", (chunk) => {
-      const t = process.hrtime.bigint();
-      buf += chunk;
-      let nl;
-      while ((nl = buf.indexOf("\n")) >= 0) {
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + 1);
-        const msg = JSON.parse(line);
-        const p = msg.id !== undefined && this.pending.get(msg.id);
-        if (p) {
-          this.pending.delete(msg.id);
-          p({ msg, t });
-        }
-      }
-    });
-    this.child.stderr.setEncoding("utf8");
-    this.child.stderr.on("data", (c) => (this.stderr += c));
-  }
-  get pid() {
-    return this.child.pid;
-  }
-  // Resolves to { result, ms }: wall time from writing the request to reading its response.
-  async request(method, params) {
-    const id = this.nextId++;
-    const done = new Promise((resolve) => this.pending.set(id, resolve));
-    const t0 = process.hrtime.bigint();
-    this.child.stdin.write(JSON.stringify({ jsonrpc: "2.0", id, method, params }) + "\n");
-    const { msg, t } = await done;
-    if (msg.error) throw new Error(`${method}: ${JSON.stringify(msg.error)}`);
-    return { result: msg.result, ms: Number(t - t0) / 1e6 };
-  }
-  notify(method) {
-    this.child.stdin.write(JSON.stringify({ jsonrpc: "2.0", method }) + "\n");
-  }
-  async callTool(name, args) {
-    const r = await this.request("tools/call", { name, arguments: args });
-    if (r.result.isError) throw new Error(`${name}: ${r.result.content?.[0]?.text}`);
-    return { sc: r.result.structuredContent, ms: r.ms };
-  }
-  async close() {
-    const exited = new Promise((resolve) => this.child.on("exit", resolve));
-    this.child.stdin.end();
-    await exited;
-  }
 }
 
 // --- the figures --------------------------------------------------------------------------------
@@ -251,14 +153,8 @@ async function concurrencyFigures(s, media) {
   };
 }
 
-// CPU seconds of a process (utime + stime), and with its reaped children (+ cutime + cstime).
-function statFields(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  return stat.slice(stat.lastIndexOf(")") + 2).split(" ").map(Number);
-}
-const cpuOwn = (pid) => ((f) => (f[11] + f[12]) / CLOCK_TICKS)(statFields(pid));
-const cpuWithChildren = (pid) => ((f) => (f[11] + f[12] + f[13] + f[14]) / CLOCK_TICKS)(statFields(pid));
-// The same plus the live probe engine worker's own CPU (it stays warm, so it is never reaped).
+// CPU seconds of the server with its reaped children (ffmpeg) plus the live probe engine worker's
+// own (it stays warm, so it is never reaped).
 const cpuWithProbeWorker = (pid) =>
   cpuWithChildren(pid) + childrenNamed(pid, "oss-media-engine-probe").reduce((sum, w) => sum + cpuOwn(w), 0);
 
@@ -341,22 +237,6 @@ function coldFigures(dir) {
 
 // --- report -------------------------------------------------------------------------------------
 
-function machine() {
-  let cpu = "unknown";
-  try {
-    cpu = /model name\s*:\s*(.*)/.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? cpu;
-  } catch {
-    /* not Linux */
-  }
-  let commit = null;
-  try {
-    commit = sh("git", ["-C", ROOT, "rev-parse", "--short", "HEAD"]).trim();
-  } catch {
-    /* not a checkout */
-  }
-  return { cpu, cores: os.availableParallelism(), loadavg: os.loadavg().map((l) => Number(l.toFixed(2))), node: process.version, commit, binary: BIN };
-}
-
 async function main() {
   const media = makeMedia();
   const dir = mkdtempSync(path.join(os.tmpdir(), "omm-bench-local-"));
@@ -364,11 +244,10 @@ async function main() {
   mkdirSync(path.join(root, "out"), { recursive: true });
   copyFileSync(media.jpg, path.join(root, "in-5000.jpg"));
   copyFileSync(media.mp4, path.join(root, "in-720p-10s.mp4"));
-  const results = { when: new Date().toISOString(), machine: machine(), settings: { RESIZE_N, PAIR_N, TRANSCODE_N, COLD_N } };
-  const s = new RawSession([BIN, "serve", "--root", root, "--output-dir", path.join(dir, "outputs"), "--log-level", "debug"], dir);
+  const results = { when: new Date().toISOString(), machine: machine(BIN), settings: { RESIZE_N, PAIR_N, TRANSCODE_N, COLD_N } };
+  const s = new RawSession([BIN, "serve", "--root", root, "--output-dir", path.join(dir, "outputs"), "--log-level", "debug"], { cwd: dir });
   try {
-    await s.request("initialize", { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "bench-local", version: "0" } });
-    s.notify("notifications/initialized");
+    await s.init("bench-local");
     await s.request("tools/list", {});
     results.resize = await resizeFigures(s, root, media);
     results.concurrency = await concurrencyFigures(s, media);

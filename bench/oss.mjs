@@ -9,34 +9,21 @@
 //     VmHWM from /proc/<pid>/status before and after (VmRSS sampled during the download too).
 // The MCP client is a few lines of raw JSON-RPC over the server's stdio (as in local.mjs).
 // Prints one table and writes bench/results/oss.json.
-import { execFileSync, spawn } from "node:child_process";
 import { createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, openSync, writeSync, closeSync } from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
-import { fileURLToPath } from "node:url";
-
-const BENCH = path.dirname(fileURLToPath(import.meta.url));
-const ROOT = path.dirname(BENCH);
-const RESULTS = path.join(BENCH, "results");
+import { EMU_AK as AK, EMU_SK as SK, RESULTS, ROOT, RawSession, machine, ms, procStatus, sh, sleep, startEmulator, startProxy, stop, table } from "./lib.mjs";
 const MEDIA = path.join(RESULTS, "oss-media");
 const BIN = path.resolve(process.env.OMM_BIN ?? path.join(ROOT, "build-bench/src/oss-media-mcp"));
 const BIG_MIB = Number(process.env.BENCH_BIG_MIB ?? 1024); // the large download, MiB
 const RSS_GOAL_MIB = 64;
 
-const AK = "bench-ak";
-const SK = "bench-secret";
 const BUCKET = "media";
 const PROJECT = "p1";
 
 const log = (s) => process.stderr.write(`bench-oss: ${s}\n`);
-const ms = (t0) => Number(process.hrtime.bigint() - t0) / 1e6;
-const sleep = (t) => new Promise((r) => setTimeout(r, t));
-
-function sh(cmd, args) {
-  return execFileSync(cmd, args, { encoding: "utf8", maxBuffer: 16 << 20, stdio: ["ignore", "pipe", "pipe"] });
-}
 
 // --- media --------------------------------------------------------------------------------------
 
@@ -57,88 +44,6 @@ function makeMedia() {
   return { jpg, mp4 };
 }
 
-// --- processes ----------------------------------------------------------------------------------
-
-function procStatus(pid) {
-  const out = {};
-  for (const line of readFileSync(`/proc/${pid}/status`, "utf8").split("\n")) {
-    const m = /^(Vm\w+):\s+(\d+)/.exec(line);
-    if (m) out[m[1]] = Number(m[2]);
-  }
-  return out;
-}
-
-function startEmulator(root) {
-  const proc = spawn(BIN, ["emulate", "--root", root, "--listen", "127.0.0.1:0", "--access-key-id", AK, "--access-key-secret", SK],
-    { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ALIBABA_CLOUD_ECS_METADATA_DISABLED: "true" } });
-  let stderr = "";
-  proc.stderr.setEncoding("utf8");
-  proc.stderr.on("data", (d) => (stderr = (stderr + d).slice(-20000)));
-  return new Promise((resolve, reject) => {
-    let out = "";
-    const timer = setTimeout(() => reject(new Error(`emulator did not start: ${stderr}`)), 15000);
-    proc.stdout.setEncoding("utf8");
-    proc.stdout.on("data", (d) => {
-      out += d;
-      const m = /^listening http:\/\/127\.0\.0\.1:(\d+)\n/m.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ proc, port: Number(m[1]), stderr: () => stderr });
-      }
-    });
-    proc.on("exit", (code) => reject(new Error(`emulator exited ${code}: ${stderr}`)));
-  });
-}
-
-const stop = (proc) =>
-  new Promise((resolve) => {
-    if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
-    proc.once("exit", resolve);
-    proc.kill("SIGTERM");
-  });
-
-// --- the counting proxy -------------------------------------------------------------------------
-
-// What a request to OSS / IMM is: IMM by its x-acs-action, OSS by method, key and sub-resource.
-function classify(method, url, headers) {
-  const action = headers["x-acs-action"];
-  if (action) return `IMM ${action}`;
-  const u = new URL(url, "http://x");
-  const q = u.searchParams;
-  const parts = u.pathname.split("/").filter(Boolean); // path style: /<bucket>/<key>
-  const hasKey = parts.length > 1;
-  if (q.has("x-oss-async-process")) return "POST ?x-oss-async-process";
-  if (q.has("x-oss-process")) return method === "GET" ? `GET ?x-oss-process=${q.get("x-oss-process").split(",")[0]}` : `${method} ?x-oss-process (saveas)`;
-  if (q.has("uploads")) return method === "POST" ? "InitiateMultipartUpload" : "ListMultipartUploads";
-  if (q.has("uploadId")) return { PUT: "UploadPart", POST: "CompleteMultipartUpload", DELETE: "AbortMultipartUpload", GET: "ListParts" }[method] ?? `${method} ?uploadId`;
-  if (!hasKey) return method === "GET" ? (q.get("list-type") === "2" ? "ListObjectsV2" : "ListObjects") : `${method} bucket`;
-  return { GET: "GetObject", HEAD: "HeadObject", PUT: headers["x-oss-copy-source"] ? "CopyObject" : "PutObject", DELETE: "DeleteObject" }[method] ?? `${method} object`;
-}
-
-function startProxy(upstreamPort) {
-  const seen = []; // { what, method, path, status, bytes }
-  const server = http.createServer((req, res) => {
-    const entry = { what: classify(req.method, req.url, req.headers), method: req.method, path: req.url.slice(0, 160), status: 0, bytes: 0, t0: process.hrtime.bigint() };
-    seen.push(entry);
-    // Forwarded as sent: the Host header is the one the client signed (the proxy's address).
-    const up = http.request({ host: "127.0.0.1", port: upstreamPort, method: req.method, path: req.url, headers: req.headers, agent: false }, (ur) => {
-      entry.status = ur.statusCode;
-      entry.headers_ms = ms(entry.t0); // the emulator's time to its answer's headers
-      res.writeHead(ur.statusCode, ur.headers);
-      ur.on("data", (c) => (entry.bytes += c.length));
-      ur.on("end", () => (entry.end_ms = ms(entry.t0)));
-      ur.pipe(res);
-    });
-    up.on("error", (e) => {
-      entry.status = 502;
-      if (!res.headersSent) res.writeHead(502, { "content-type": "text/plain" });
-      res.end(String(e));
-    });
-    req.pipe(up);
-  });
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve({ server, port: server.address().port, seen })));
-}
-
 // A plain file server for the `uri` source (its fetches are counted apart: not OSS requests).
 function startFileServer(dir) {
   const fetched = [];
@@ -150,60 +55,6 @@ function startFileServer(dir) {
     createReadStream(file).pipe(res);
   });
   return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve({ server, port: server.address().port, fetched })));
-}
-
-// --- a raw JSON-RPC session over the server's stdio ---------------------------------------------
-
-class RawSession {
-  constructor(argv, opts) {
-    this.child = spawn(argv[0], argv.slice(1), { ...opts, stdio: ["pipe", "pipe", "pipe"] });
-    this.pending = new Map();
-    this.nextId = 1;
-    this.stderr = "";
-    let buf = "";
-    this.child.stdout.setEncoding("utf8");
-    this.child.stdout.on("data", (chunk) => {
-      buf += chunk;
-      let nl;
-      while ((nl = buf.indexOf("\n")) >= 0) {
-        const line = buf.slice(0, nl);
-        buf = buf.slice(nl + 1);
-        const msg = JSON.parse(line);
-        const p = msg.id !== undefined && this.pending.get(msg.id);
-        if (p) {
-          this.pending.delete(msg.id);
-          p(msg);
-        }
-      }
-    });
-    this.child.stderr.setEncoding("utf8");
-    this.child.stderr.on("data", (c) => (this.stderr = (this.stderr + c).slice(-50000)));
-  }
-  get pid() {
-    return this.child.pid;
-  }
-  async request(method, params) {
-    const id = this.nextId++;
-    const done = new Promise((resolve) => this.pending.set(id, resolve));
-    this.child.stdin.write(JSON.stringify({ jsonrpc: "2.0", id, method, params }) + "\n");
-    const msg = await done;
-    if (msg.error) throw new Error(`${method}: ${JSON.stringify(msg.error)}`);
-    return msg.result;
-  }
-  async init() {
-    await this.request("initialize", { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "bench-oss", version: "0" } });
-    this.child.stdin.write(JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" }) + "\n");
-  }
-  async callTool(name, args) {
-    const r = await this.request("tools/call", { name, arguments: args });
-    if (r.isError) throw new Error(`${name}: ${r.content?.[0]?.text}`);
-    return r.structuredContent;
-  }
-  async close() {
-    const exited = new Promise((resolve) => this.child.on("exit", resolve));
-    this.child.stdin.end();
-    await exited;
-  }
 }
 
 function startServer(w, proxyPort, { immProject = true } = {}) {
@@ -256,7 +107,7 @@ async function countRequests(s, proxy, files, w) {
     let sc;
     let error = null;
     try {
-      sc = await s.callTool(tool, args);
+      sc = (await s.callTool(tool, args)).sc;
     } catch (e) {
       error = String(e.message ?? e);
     }
@@ -316,7 +167,7 @@ async function bigDownload(w, proxy, emu) {
   // (GetOSSBucketAttachment, once per bucket and process); shown with two extracts in a row.
   const s = startServer(w, proxy.port, { immProject: false });
   try {
-    await s.init();
+    await s.init("bench-oss");
     const lookup = [];
     for (let i = 0; i < 2; i++) {
       const from = proxy.seen.length;
@@ -344,7 +195,7 @@ async function bigDownload(w, proxy, emu) {
     const from = proxy.seen.length;
     log(`object_download of ${BIG_MIB} MiB`);
     const t0 = process.hrtime.bigint();
-    const sc = await s.callTool("object_download", { key: "big.bin", path: "dl/big.bin" });
+    const { sc } = await s.callTool("object_download", { key: "big.bin", path: "dl/big.bin" });
     const wall = ms(t0);
     sampling = false;
     await sampler;
@@ -373,30 +224,6 @@ async function bigDownload(w, proxy, emu) {
 
 // --- report -------------------------------------------------------------------------------------
 
-function machine() {
-  let cpu = "unknown";
-  try {
-    cpu = /model name\s*:\s*(.*)/.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? cpu;
-  } catch {
-    /* not Linux */
-  }
-  let commit = null;
-  try {
-    commit = sh("git", ["-C", ROOT, "rev-parse", "--short", "HEAD"]).trim();
-  } catch {
-    /* not a checkout */
-  }
-  return { cpu, cores: os.availableParallelism(), loadavg: os.loadavg().map((l) => Number(l.toFixed(2))), node: process.version, commit, binary: BIN };
-}
-
-function table(rows) {
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => String(row[i]).length)));
-  const line = (row) => row.map((cell, i) => (i === 0 || i === row.length - 1 ? String(cell).padEnd(widths[i]) : String(cell).padStart(widths[i]))).join("  ");
-  console.log(line(rows[0]));
-  console.log(widths.map((x) => "-".repeat(x)).join("  "));
-  for (const row of rows.slice(1)) console.log(line(row).trimEnd());
-}
-
 const summarize = (kinds) => {
   const n = new Map();
   for (const k of kinds) n.set(k, (n.get(k) ?? 0) + 1);
@@ -412,14 +239,14 @@ async function main() {
   writeFileSync(path.join(w, "remote", "remote.jpg"), readFileSync(media.jpg));
   writeFileSync(path.join(w, "inputs", "small.bin"), randomBytes(256 << 10));
 
-  const results = { when: new Date().toISOString(), machine: machine(), settings: { BIG_MIB } };
-  const emu = await startEmulator(w);
+  const results = { when: new Date().toISOString(), machine: machine(BIN), settings: { BIG_MIB } };
+  const emu = await startEmulator(BIN, w);
   const proxy = await startProxy(emu.port);
   const files = await startFileServer(path.join(w, "remote"));
   let s = null;
   try {
     s = startServer(w, proxy.port);
-    await s.init();
+    await s.init("bench-oss");
     results.requests = await countRequests(s, proxy, files, w);
     await s.close();
     s = null;
