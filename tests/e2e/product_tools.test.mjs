@@ -19,7 +19,7 @@ import { BIN, assertBinary } from "./lib/server.mjs";
 const run = promisify(execFile);
 
 const DESIGN_TOOLS = [
-  "audio_transcode", "doctor", "hls_playlist", "image_detect", "image_inspect", "image_process",
+  "audio_transcode", "batch_process", "doctor", "hls_playlist", "image_detect", "image_inspect", "image_process",
   "image_watermark_extract", "imm_setup", "job_status", "media_concat", "media_info",
   "object_download", "object_head", "object_list", "object_upload", "video_animation",
   "video_frames", "video_snapshot", "video_sprite", "video_transcode",
