@@ -53,6 +53,13 @@ Status check_chain(std::string_view tool, std::span<const OpSpec* const> ops) {
                                             op->skill_name));
       }
     }
+    std::size_t watermarks = 0;
+    for (const OpSpec* op : ops) watermarks += op->name == "watermark" ? 1 : 0;
+    if (watermarks > kMaxWatermarks) {
+      return Status::error("invalid_chain.watermarks",
+                           fmt::format("at most {} watermark operations per image (OSS), got {}",
+                                       kMaxWatermarks, watermarks));
+    }
     for (std::size_t i = 0; i + 1 < ops.size(); ++i) {
       if (ops[i]->kind == OpKind::kEmbed) {
         return Status::error("invalid_chain.blindwatermark_last",

@@ -57,7 +57,7 @@ const std::vector<OpSpec>& catalog() {
 
 nlohmann::json param_to_json(const ParamSpec& p) {
   nlohmann::json j = {{"name", p.name}, {"type", to_string(p.type)}, {"required", p.required}};
-  if (p.type == ParamType::kInt && p.int_values.empty()) {
+  if ((p.type == ParamType::kInt || p.type == ParamType::kDecimal) && p.int_values.empty()) {
     j["minimum"] = p.min;
     if (p.max != kNoMax) j["maximum"] = p.max;
   }
@@ -155,6 +155,8 @@ std::vector<std::string_view> skill_op_names() {
 std::string_view to_string(ParamType t) {
   switch (t) {
     case ParamType::kInt: return "integer";
+    case ParamType::kDecimal:
+      return "number";
     case ParamType::kEnum: return "enum";
     case ParamType::kColor: return "color";
     case ParamType::kSize: return "size";

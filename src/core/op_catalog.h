@@ -25,13 +25,14 @@ namespace omm::core {
 struct Operation;
 
 enum class ParamType {
-  kInt,    // integer in [min, max]; when int_values is non-empty, only those values
-  kEnum,   // one of `values` (aliases accepted and normalised)
-  kColor,  // RGB hex, exactly 6 hex digits
-  kSize,   // "<W>x<H>", each side in [min, max], even when `even`
-  kText,   // UTF-8 text of min..max bytes
-  kKey,    // an object key (same rules as every key: see object_key.h)
-  kToken,  // a short lower-case token ([a-z0-9_], 1..max characters), e.g. pixfmt
+  kInt,         // integer in [min, max]; when int_values is non-empty, only those values
+  kDecimal,     // a number in [min, max] with at most 3 decimals (fps 29.97); held as its text
+  kEnum,        // one of `values` (aliases accepted and normalised)
+  kColor,       // RGB hex, exactly 6 hex digits
+  kSize,        // "<W>x<H>", each side in [min, max], even when `even`
+  kText,        // UTF-8 text of min..max bytes
+  kKey,         // an object key (same rules as every key: see object_key.h)
+  kToken,       // a short lower-case token ([a-z0-9_], 1..max characters), e.g. pixfmt
   kPreprocess,  // watermark image preprocessing: wire-form image actions joined by '/' or '+'
 };
 

@@ -97,9 +97,23 @@ constexpr ParamSpec kCircle[] = {
 constexpr ParamSpec kRounded[] = {
     {.name = "r", .min = 1, .max = 4096, .required = true, .note = "corner radius, px [X]"}};
 
+// OSS: "缩放后图片宽或高不能超过16,384 px，且总像素不能超过16,777,216 px" (resize-images-4).
+inline constexpr std::int64_t kMaxResizedPixels = 16777216;
+
 Status check_resize(Operation& op, const ErrorScope& scope) {
   if (!op.has("w") && !op.has("h") && !op.has("l") && !op.has("s") && !op.has("p")) {
     return scope.error("w", "resize needs at least one of w, h, l, s, p");
+  }
+  // fixed, fill and pad give exactly w x h: a box over the limit can only fail at OSS.
+  const Param* m = op.find("m");
+  const Param* w = op.find("w");
+  const Param* h = op.find("h");
+  if (m != nullptr && w != nullptr && h != nullptr && m->as_text() != "lfit" &&
+      m->as_text() != "mfit" && w->as_int() * h->as_int() > kMaxResizedPixels) {
+    return scope.error(
+        "w", fmt::format("resize m={} outputs w x h = {} x {} = {} pixels; OSS allows at most "
+                         "16777216 (e.g. 4096 x 4096)",
+                         m->as_text(), w->as_int(), h->as_int(), w->as_int() * h->as_int()));
   }
   return Status::ok();
 }

@@ -2,6 +2,9 @@
 
 #include <spdlog/fmt/fmt.h>
 
+#include <cmath>
+#include <cstdlib>
+
 #include "core/field_checks.h"
 
 namespace omm::core {
@@ -39,6 +42,58 @@ Result<ParamValue> check_int(const ParamSpec& spec, const RawValue& raw, const E
                                               range_text(spec.min, spec.max), *v));
   }
   return ParamValue(*v);
+}
+
+// "29.97" from 29.97 (at most 3 decimals, trailing zeros dropped); nullopt when not such a number.
+std::optional<std::string> decimal_text(double v) {
+  if (!std::isfinite(v) || std::fabs(v) > 1e12) return std::nullopt;
+  const double thousandths = std::round(v * 1000);
+  if (std::fabs(v * 1000 - thousandths) > 1e-6 * std::max(1.0, std::fabs(v * 1000))) {
+    return std::nullopt;
+  }
+  std::string s = fmt::format("{:.3f}", thousandths / 1000);
+  while (s.back() == '0') s.pop_back();
+  if (s.back() == '.') s.pop_back();
+  return s == "-0" ? "0" : s;
+}
+
+// Plain decimal text: digits, at most one '.', an optional leading '-'.
+std::optional<double> parse_decimal(std::string_view text) {
+  if (text.empty() || text.size() > 24) return std::nullopt;
+  std::size_t i = text[0] == '-' ? 1 : 0;
+  bool digit = false;
+  bool point = false;
+  for (std::size_t k = i; k < text.size(); ++k) {
+    if (text[k] >= '0' && text[k] <= '9') {
+      digit = true;
+    } else if (text[k] == '.' && !point) {
+      point = true;
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (!digit) return std::nullopt;
+  return std::strtod(std::string(text).c_str(), nullptr);
+}
+
+Result<ParamValue> check_decimal(const ParamSpec& spec, const RawValue& raw,
+                                 const ErrorScope& scope) {
+  std::optional<double> v;
+  if (raw.kind == RawValue::Kind::kInt) v = static_cast<double>(raw.i);
+  if (raw.kind == RawValue::Kind::kNumber) v = raw.d;
+  if (raw.kind == RawValue::Kind::kString && raw.from_text) v = parse_decimal(raw.s);
+  std::optional<std::string> text = v ? decimal_text(*v) : std::nullopt;
+  if (!text) {
+    return scope.error(
+        spec.name, fmt::format("{} must be a number {} with at most 3 decimals, got {}", spec.name,
+                               range_text(spec.min, spec.max), raw.shown));
+  }
+  if (*v < static_cast<double>(spec.min) ||
+      (spec.max != kNoMax && *v > static_cast<double>(spec.max))) {
+    return scope.error(spec.name, fmt::format("{} must be {}, got {}", spec.name,
+                                              range_text(spec.min, spec.max), *text));
+  }
+  return ParamValue(*text);
 }
 
 Result<ParamValue> check_enum(const ParamSpec& spec, const RawValue& raw, const ErrorScope& scope) {
@@ -145,6 +200,8 @@ std::optional<std::int64_t> parse_int(std::string_view text) {
 Result<ParamValue> check_param(const ParamSpec& spec, const RawValue& raw, const ErrorScope& scope) {
   switch (spec.type) {
     case ParamType::kInt: return check_int(spec, raw, scope);
+    case ParamType::kDecimal:
+      return check_decimal(spec, raw, scope);
     case ParamType::kEnum: return check_enum(spec, raw, scope);
     default: return check_string(spec, raw, scope);
   }

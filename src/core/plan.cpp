@@ -55,8 +55,11 @@ nlohmann::json plan_to_json(const Plan& plan) {
   for (const Operation& op : plan.operations) {
     json params = json::array();
     for (const Param& p : op.params) {
-      params.push_back({{"name", p.name()},
-                        {"value", p.is_int() ? json(p.as_int()) : json(p.as_text())}});
+      params.push_back(
+          {{"name", p.name()},
+           {"value", p.is_int()                            ? json(p.as_int())
+                     : p.spec->type == ParamType::kDecimal ? json(std::stod(p.as_text()))
+                                                           : json(p.as_text())}});
     }
     json item = {{"op", op.spec->name}, {"params", params}};
     if (op.spec->takes_inputs) {

@@ -30,6 +30,9 @@ RawValue raw_from_json(const json& v) {
   if (v.is_number_integer() && !too_big) {
     r.kind = RawValue::Kind::kInt;
     r.i = v.get<std::int64_t>();
+  } else if (v.is_number_float()) {
+    r.kind = RawValue::Kind::kNumber;
+    r.d = v.get<double>();
   } else if (v.is_string()) {
     r.kind = RawValue::Kind::kString;
     r.s = v.get<std::string>();

@@ -14,12 +14,13 @@
 
 namespace omm::core {
 
-// An unchecked parameter value. JSON gives integers and strings (anything else is kOther and
-// always refused); the string syntax gives text, from which integers are parsed.
+// An unchecked parameter value. JSON gives integers, other numbers and strings (anything else
+// is kOther and always refused); the string syntax gives text, from which numbers are parsed.
 struct RawValue {
-  enum class Kind { kInt, kString, kOther };
+  enum class Kind { kInt, kNumber, kString, kOther };
   Kind kind = Kind::kString;
   std::int64_t i = 0;
+  double d = 0;       // kNumber: a JSON number with a fraction or exponent
   std::string s;      // kString: the text
   std::string shown;  // how the value reads in a message: 5, "abc", true, 6.5
   bool from_text = false;  // string syntax: integers may be written as text

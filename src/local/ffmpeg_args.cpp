@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 
 #include "core/input_formats.h"
 
@@ -26,6 +27,14 @@ std::string text_param(const Operation& op, std::string_view name) {
 }
 
 bool flag(const Operation& op, std::string_view name) { return int_param(op, name) == 1; }
+
+// A kDecimal parameter (held as its text, e.g. "29.97"): its value, and the text for ffmpeg.
+std::optional<double> decimal_param(const Operation& op, std::string_view name) {
+  const core::Param* p = op.find(name);
+  if (p == nullptr) return std::nullopt;
+  if (p->is_int()) return static_cast<double>(p->as_int());
+  return std::strtod(p->as_text().c_str(), nullptr);
+}
 
 struct Container {
   std::string_view f;
@@ -213,12 +222,16 @@ void add_video_settings(Argv& a, const Operation& op, const std::string& encoder
     append(a, {"-b:v", std::to_string(*vb)});
     has_vb = true;
   }
-  std::optional<std::int64_t> crf = int_param(op, "crf");
-  if (!crf && !has_vb && flag(op, "videoslim")) crf = encoder == "libvpx-vp9" ? 36 : 28;
-  if (crf) {
-    append(a, {"-crf", std::to_string(*crf)});
+  std::string crf = text_param(op, "crf");
+  if (crf.empty() && !has_vb && flag(op, "videoslim")) crf = encoder == "libvpx-vp9" ? "36" : "28";
+  if (!crf.empty()) {
+    // libvpx takes a whole crf; x264 and x265 take decimals.
+    if (encoder == "libvpx-vp9")
+      crf = std::to_string(std::llround(std::strtod(crf.c_str(), nullptr)));
+    append(a, {"-crf", crf});
     if (encoder == "libvpx-vp9" && !has_vb) append(a, {"-b:v", "0"});
   }
+  if (auto g = int_param(op, "g")) append(a, {"-g", std::to_string(*g)});
   if (auto maxrate = int_param(op, "maxrate")) append(a, {"-maxrate", std::to_string(*maxrate)});
   if (auto bufsize = int_param(op, "bufsize")) append(a, {"-bufsize", std::to_string(*bufsize)});
   if (encoder == "libx265" && (muxer == "mp4" || muxer == "mov")) append(a, {"-tag:v", "hvc1"});
@@ -232,10 +245,9 @@ std::string video_filters(const Operation& op, const MediaSummary& src) {
                             static_cast<double>(src.width) * src.height)) {
     chain.push_back(scale_chain(w, h, text_param(op, "scaletype"), true));
   }
-  if (auto fps = int_param(op, "fps");
-      fps && *fps > 0 &&
-      apply_by_opt(int_param(op, "fpsopt"), static_cast<double>(*fps), src.fps)) {
-    chain.push_back(fmt::format("fps={}", *fps));
+  if (auto fps = decimal_param(op, "fps");
+      fps && *fps > 0 && apply_by_opt(int_param(op, "fpsopt"), *fps, src.fps)) {
+    chain.push_back(fmt::format("fps={}", text_param(op, "fps")));
   }
   return join(chain, ",");
 }
@@ -322,8 +334,20 @@ Result<Argv> snapshot_args(const Operation& op, const ArgsRequest& req) {
     if (fast) a.push_back("-noaccurate_seek");  // the keyframe at or before t
   }
   add_input(a, in.path);
-  std::string vf =
-      scale_chain(int_param(op, "w").value_or(0), int_param(op, "h").value_or(0), "stretch", false);
+  // ar h / w: a picture wider than tall (h) or taller than wide (w), as displayed, is turned a
+  // quarter clockwise first; w and h then size the turned picture. auto (and no ar): the
+  // video's own rotation, which ffmpeg applies by default.
+  std::vector<std::string> chain;
+  const std::string ar = text_param(op, "ar");
+  if (ar == "h" || ar == "w") {
+    int dw = in.media.width;
+    int dh = in.media.height;
+    if (in.media.rotate == 90 || in.media.rotate == 270) std::swap(dw, dh);
+    if ((ar == "h" && dw > dh) || (ar == "w" && dh > dw)) chain.push_back("transpose=clock");
+  }
+  chain.push_back(scale_chain(int_param(op, "w").value_or(0), int_param(op, "h").value_or(0),
+                              "stretch", false));
+  std::string vf = join(chain, ",");
   if (!vf.empty()) append(a, {"-vf", vf});
   if (!last) append(a, {"-frames:v", "1"});
   append(a, {"-an", "-sn", "-dn"});
@@ -346,12 +370,13 @@ Result<Argv> animation_args(const Operation& op, const ArgsRequest& req) {
 
   std::vector<std::string> chain;
   auto inter = int_param(op, "inter");
-  const std::int64_t fps = int_param(op, "fps").value_or(0);  // 0: keep
+  const double fps = decimal_param(op, "fps").value_or(0);  // 0: keep
+  const std::string fps_text = text_param(op, "fps");
   if (inter) {
     chain.push_back(fmt::format("fps=1000/{}", *inter));                 // one frame every inter ms
-    if (fps > 0) chain.push_back(fmt::format("setpts=N/({}*TB)", fps));  // played at fps
+    if (fps > 0) chain.push_back(fmt::format("setpts=N/({}*TB)", fps_text));  // played at fps
   } else if (fps > 0) {
-    chain.push_back(fmt::format("fps={}", fps));
+    chain.push_back(fmt::format("fps={}", fps_text));
   }
   chain.push_back(scale_chain(int_param(op, "w").value_or(0), int_param(op, "h").value_or(0),
                               text_param(op, "scaletype"), false));
@@ -362,7 +387,7 @@ Result<Argv> animation_args(const Operation& op, const ArgsRequest& req) {
               ",");
   }
   if (!vf.empty()) append(a, {"-vf", vf});
-  if (inter && fps > 0) append(a, {"-r", std::to_string(fps)});
+  if (inter && fps > 0) append(a, {"-r", fps_text});
   if (auto num = int_param(op, "num")) append(a, {"-frames:v", std::to_string(*num)});
   append(a, {"-an", "-sn", "-dn"});
   if (gif) {
@@ -478,7 +503,7 @@ double effective_seconds(const ArgsInput& in) {
 }
 
 Result<Argv> concat_args(const Operation& op, const ArgsRequest& req) {
-  bool audio_only = op.spec->name == "audio_concat";
+  bool audio_only = op.spec->skill_name == "audio/concat";
   const Container* c = find_container(text_param(op, "f"));
   if (c == nullptr) return Status::error("engine.unsupported", "unknown container");
   std::vector<ConcatSlot> order = concat_order(op);
@@ -516,7 +541,7 @@ Result<Argv> concat_args(const Operation& op, const ArgsRequest& req) {
     h = vbase->height + vbase->height % 2;
   }
   std::string fps = with_video ? vbase->frame_rate : "";
-  if (auto f = int_param(op, "fps"); f && *f > 0) fps = std::to_string(*f);
+  if (auto f = decimal_param(op, "fps"); f && *f > 0) fps = text_param(op, "fps");
   if (with_video && (fps.empty() || parse_rate(fps) <= 0 || parse_rate(fps) > 240)) fps = "25";
   std::int64_t ar = int_param(op, "ar").value_or(
       abase != nullptr && abase->sample_rate > 0 ? abase->sample_rate : 44100);
@@ -680,13 +705,13 @@ std::string hls_segment_pattern(std::string_view playlist_path) {
 
 double expected_output_seconds(const Operation& op, std::span<const ArgsInput> inputs) {
   if (inputs.empty()) return 0;
-  std::string_view name = op.spec->name;
-  if (name == "video_concat" || name == "audio_concat") {
+  std::string_view name = op.spec->skill_name;  // the OSS action, e.g. "video/convert"
+  if (name == "video/concat" || name == "audio/concat") {
     double total = 0;
     for (const ArgsInput& in : inputs) total += effective_seconds(in);
     return total;
   }
-  if (name == "video_snapshot" || name == "video_info" || name == "audio_info") return 0;
+  if (name == "video/snapshot" || name == "video/info" || name == "audio/info") return 0;
   ArgsInput in = inputs.front();
   in.ss = int_param(op, "ss");
   in.t = int_param(op, "t");
@@ -694,8 +719,8 @@ double expected_output_seconds(const Operation& op, std::span<const ArgsInput> i
   auto num = int_param(op, "num");
   auto inter = int_param(op, "inter");
   if (num && inter) seconds = std::min(seconds, static_cast<double>(*num * *inter) / 1000);
-  if (name == "video_animation" && num && !inter) {  // num frames at fps (else the source's rate)
-    double fps = static_cast<double>(int_param(op, "fps").value_or(0));
+  if (name == "video/animation" && num && !inter) {  // num frames at fps (else the source's rate)
+    double fps = decimal_param(op, "fps").value_or(0);
     if (fps <= 0) fps = in.media.fps;
     if (fps > 0) seconds = std::min(seconds, static_cast<double>(*num) / fps);
   }
@@ -704,15 +729,15 @@ double expected_output_seconds(const Operation& op, std::span<const ArgsInput> i
 
 Result<std::vector<std::string>> ffmpeg_args(const Operation& op, const ArgsRequest& req) {
   if (req.inputs.empty()) return Status::error("engine.unsupported", "no input file");
-  std::string_view name = op.spec->name;
-  if (name == "video_convert") return convert_args(op, req);
-  if (name == "video_snapshot") return snapshot_args(op, req);
-  if (name == "video_animation") return animation_args(op, req);
-  if (name == "video_snapshots") return snapshots_args(op, req);
-  if (name == "video_sprite") return sprite_args(op, req);
-  if (name == "video_concat" || name == "audio_concat") return concat_args(op, req);
-  if (name == "audio_convert") return audio_convert_args(op, req);
-  if (name == "hls_m3u8") return hls_args(op, req);
+  std::string_view name = op.spec->skill_name;  // the OSS action, e.g. "video/convert"
+  if (name == "video/convert") return convert_args(op, req);
+  if (name == "video/snapshot") return snapshot_args(op, req);
+  if (name == "video/animation") return animation_args(op, req);
+  if (name == "video/snapshots") return snapshots_args(op, req);
+  if (name == "video/sprite") return sprite_args(op, req);
+  if (name == "video/concat" || name == "audio/concat") return concat_args(op, req);
+  if (name == "audio/convert") return audio_convert_args(op, req);
+  if (name == "hls/m3u8") return hls_args(op, req);
   return Status::error("engine.unsupported", fmt::format("{} does not run through ffmpeg", name));
 }
 

@@ -256,7 +256,7 @@ Result<MediaResult> FfmpegRunner::run(const MediaJob& job, const ProgressFn& pro
                                       CancelToken* cancel) const {
   const Clock::time_point deadline = Clock::now() + config_.time_limit;
   const core::Operation& op = job.op;
-  const std::string_view name = op.spec->name;
+  const std::string_view name = op.spec->skill_name;  // the OSS action, e.g. "video/convert"
   if (cancel != nullptr && cancel->cancelled()) return cancelled_status();
 
   auto remaining = [&] {
@@ -284,9 +284,9 @@ Result<MediaResult> FfmpegRunner::run(const MediaJob& job, const ProgressFn& pro
   if (!source.ok()) return source.status();
   if (cancel != nullptr && cancel->cancelled()) return cancelled_status();
 
-  if (name == "video_info" || name == "audio_info") {
+  if (name == "video/info" || name == "audio/info") {
     MediaResult r;
-    r.data = oss_info(source->ffprobe, name == "audio_info");
+    r.data = oss_info(source->ffprobe, name == "audio/info");
     r.metadata = metadata_json(source->summary);
     return r;
   }
@@ -327,7 +327,7 @@ Result<MediaResult> FfmpegRunner::run(const MediaJob& job, const ProgressFn& pro
   } else {
     req.inputs.push_back(ArgsInput{job.source, source->summary, std::nullopt, std::nullopt});
   }
-  if (name == "video_animation" || name == "video_snapshots" || name == "video_sprite") {
+  if (name == "video/animation" || name == "video/snapshots" || name == "video/sprite") {
     if (Status s = check_start(op, source->summary); !s) return s;
   }
 
@@ -336,18 +336,18 @@ Result<MediaResult> FfmpegRunner::run(const MediaJob& job, const ProgressFn& pro
   std::error_code ec;
   fs::create_directories(final_path.parent_path(), ec);
   if (ec) return io_error("cannot create the directory of", final_path, ec);
-  const bool multi = name == "video_snapshots" || name == "hls_m3u8";
+  const bool multi = name == "video/snapshots" || name == "hls/m3u8";
   const fs::path temp = temp_path_beside(final_path, multi ? "" : ".tmp");
   TempGuard guard(temp);
   fs::path temp_output = temp;
   if (multi) {
     fs::create_directory(temp, ec);
     if (ec) return io_error("cannot create", temp, ec);
-    temp_output = name == "hls_m3u8" ? temp / final_path.filename() : temp / "f";
+    temp_output = name == "hls/m3u8" ? temp / final_path.filename() : temp / "f";
   }
   const std::string ext = extension_of(op);
   req.output =
-      name == "video_snapshots" ? frame_pattern(temp_output.string(), ext) : temp_output.string();
+      name == "video/snapshots" ? frame_pattern(temp_output.string(), ext) : temp_output.string();
 
   RunContext ctx{config_, deadline, progress, cancel, expected_output_seconds(op, req.inputs)};
   auto argv = ffmpeg_args(op, req);
@@ -355,7 +355,7 @@ Result<MediaResult> FfmpegRunner::run(const MediaJob& job, const ProgressFn& pro
   if (Status s = check_duration(op, req, config_.max_duration); !s) return s;
   if (Status s = run_ffmpeg(*argv, ctx); !s) return s;
   bool fell_back = false;
-  if (name == "video_snapshot" && !non_empty_file(temp_output)) {
+  if (name == "video/snapshot" && !non_empty_file(temp_output)) {
     // t lay past the last frame: OSS answers the last frame.
     fell_back = true;
     req.last_frame = true;
@@ -372,7 +372,7 @@ Result<MediaResult> FfmpegRunner::run(const MediaJob& job, const ProgressFn& pro
   }
 
   // Move the result into place.
-  if (name == "video_snapshots") {
+  if (name == "video/snapshots") {
     for (int n = 1;; ++n) {
       fs::path frame = frame_file_name(temp_output.string(), n, ext);
       if (!fs::exists(frame, ec)) break;
@@ -389,7 +389,7 @@ Result<MediaResult> FfmpegRunner::run(const MediaJob& job, const ProgressFn& pro
                                        "inter and num)",
                                        source_label));
     }
-  } else if (name == "hls_m3u8") {
+  } else if (name == "hls/m3u8") {
     if (!non_empty_file(temp_output)) return nothing_decoded(source_label);
     std::vector<fs::path> segments;
     for (const auto& e : fs::directory_iterator(temp, ec)) {
@@ -421,7 +421,7 @@ Result<MediaResult> FfmpegRunner::run(const MediaJob& job, const ProgressFn& pro
       return nothing_decoded(source_label);
     }
     result.metadata = metadata_json(written->summary);
-    if (name == "video_snapshot") {
+    if (name == "video/snapshot") {
       if (auto w = snapshot_past_end(op, source->summary, fell_back)) {
         result.data["validation_warnings"] = nlohmann::json::array({*w});
       }

@@ -234,6 +234,29 @@ Result<std::optional<long long>> int_arg(const json& args, std::string_view name
   return std::optional<long long>(n);
 }
 
+// A frame rate like "29.97": digits with at most 3 decimals, lo..hi; kept as its text.
+Result<std::optional<std::string>> decimal_arg(const json& args, std::string_view name, int lo,
+                                               int hi) {
+  auto v = text_arg(args, name);
+  if (!v.ok()) return v.status();
+  if (v->empty()) return std::optional<std::string>();
+  const std::string& s = *v;
+  const size_t point = s.find('.');
+  const std::string whole = s.substr(0, point);
+  const std::string fraction = point == std::string::npos ? "" : s.substr(point + 1);
+  auto digits = [](const std::string& d) {
+    return std::all_of(d.begin(), d.end(), [](unsigned char c) { return std::isdigit(c); });
+  };
+  const bool shape = !whole.empty() && whole.size() <= 4 && digits(whole) && digits(fraction) &&
+                     fraction.size() <= 3 && (point == std::string::npos || !fraction.empty());
+  if (!shape || std::stoi(whole) < lo || std::stod(s) > hi) {
+    return bad(name, fmt::format("{} must be a number {}..{} with at most 3 decimals, e.g. 29.97, "
+                                 "got \"{}\"",
+                                 name, lo, hi, s));
+  }
+  return std::optional<std::string>(s);
+}
+
 Result<std::string> language_arg(const json& args) {
   auto v = text_arg(args, "language");
   if (!v.ok()) return v;
@@ -356,13 +379,19 @@ Result<Vars> build_transcode_video(const json& args, const Template&) {
     (*resolution)[x] = 'x';
   }
   OMM_TRY(bitrate, int_arg(args, "bitrate", 10000, 100000000, true));
-  OMM_TRY(fps, int_arg(args, "fps", 0, 240));
+  OMM_TRY(fps, decimal_arg(args, "fps", 0, 240));
   OMM_TRY(acodec, enum_arg(args, "acodec", kAudioCodecs));
   OMM_TRY(output, async_output(args, *target, vars));
   ordered_json call{{"source", source_json(*source)}, {"f", *format}, {"vcodec", *vcodec}};
   if (!resolution->empty()) call["s"] = *resolution;
   if (bitrate->has_value()) call["vb"] = **bitrate;
-  if (fps->has_value()) call["fps"] = **fps;
+  if (fps->has_value()) {
+    if (fps->value().find('.') == std::string::npos) {
+      call["fps"] = std::stoi(**fps);
+    } else {
+      call["fps"] = std::stod(**fps);
+    }
+  }
   if (!acodec->empty()) call["acodec"] = *acodec;
   call["output"] = *output;
   vars["source"] = *source;
@@ -371,7 +400,7 @@ Result<Vars> build_transcode_video(const json& args, const Template&) {
   vars["vcodec"] = *vcodec;
   vars["resolution"] = *resolution;
   if (bitrate->has_value()) vars["bitrate"] = std::to_string(**bitrate);
-  if (fps->has_value()) vars["fps"] = std::to_string(**fps);
+  if (fps->has_value()) vars["fps"] = **fps;
   vars["acodec"] = *acodec;
   vars["arguments"] = pretty(call);
   return vars;

@@ -34,6 +34,10 @@ std::string verdict(const Case& c) {
 TEST_CASE("chain rules: which operations share a request") {
   const Case cases[] = {
       {"", {"resize", "crop", "watermark", "watermark", "format"}, "ok"},
+      {"", {"watermark", "watermark", "watermark"}, "ok"},
+      {"",
+       {"watermark", "resize", "watermark", "watermark", "watermark"},
+       "invalid_chain.watermarks"},
       {"", {"resize", "blindwatermark-embed"}, "ok"},
       {"", {"blindwatermark-embed", "blindwatermark-embed"}, "invalid_chain.blindwatermark_last"},
       {"", {"blindwatermark-embed", "resize"}, "invalid_chain.blindwatermark_last"},

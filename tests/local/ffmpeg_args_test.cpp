@@ -142,6 +142,16 @@ TEST_CASE("ffmpeg args: video_convert") {
       {"video_transcode",
        R"({"f":"mp4","vcodec":"h264","pixfmt":"yuv444p","arotate":0})",
        {"-noautorotate -i", "-pix_fmt yuv444p"}},
+      {"video_transcode",
+       R"({"f":"mp4","vcodec":"h264","fps":29.97,"crf":23.5,"g":250,"maxrate":3000000,"bufsize":6000000})",
+       {"fps=29.97", "-crf 23.5", "-g 250", "-maxrate 3000000", "-bufsize 6000000"}},
+      // libvpx takes a whole crf.
+      {"video_transcode", R"({"f":"webm","vcodec":"vp9","crf":30.6})", {"-crf 31 -b:v 0"}},
+      // The source runs at 25 fps: "keep the source's" leaves it alone.
+      {"video_transcode",
+       R"({"f":"mp4","vcodec":"h264","fps":29.97,"fpsopt":1})",
+       {"-c:v libx264"},
+       {"fps="}},
       {"video_transcode", R"({"f":"mp4","vcodec":"h264","videoslim":1})", {"-crf 28"}},
       {"video_transcode", R"({"f":"mp4","acodec":"pcm"})", {"-c:a pcm_s16le"}},
       {"video_transcode", R"({"f":"amr"})", {"engine.unsupported"}},
@@ -158,6 +168,13 @@ TEST_CASE("ffmpeg args: snapshot, animation, snapshots, sprite") {
       {"video_snapshot",
        R"({"t":2000,"f":"jpg","m":"fast","h":90})",
        {"-ss 2.000 -noaccurate_seek -i", "scale=-1:90"}},
+      // The clip is 640x360 (landscape): h turns it a quarter clockwise first, w and auto do not.
+      {"video_snapshot",
+       R"({"t":0,"f":"jpg","ar":"h","w":90})",
+       {"-vf transpose=clock,scale=90:-1"}},
+      {"video_snapshot", R"({"t":0,"f":"jpg","ar":"w"})", {"-frames:v 1"}, {"transpose"}},
+      {"video_snapshot", R"({"t":0,"f":"jpg","ar":"auto"})", {"-frames:v 1"}, {"transpose"}},
+      {"video_animation", R"({"f":"gif","fps":12.5,"num":4})", {"fps=12.5"}},
       {"video_snapshot", R"({"t":2000,"f":"jpg","w":100,"h":100})", {"scale=100:100,setsar=1"}},
       // Past the end (the clip lasts 10 s): the last frame.
       {"video_snapshot",

@@ -378,6 +378,13 @@ TEST_CASE("transcode_video prompt always sets vcodec") {
              {"fps", 30},
              {"acodec", "aac"},
              {"output", {{"mode", "save"}, {"target_key", "videos/out"}, {"path", "out.mp4"}}}});
+  t = f.text("transcode_video", {{"source", "a.mp4"}, {"target_key", "b.mp4"}, {"fps", "29.97"}});
+  CHECK(arguments_block(t).at("fps") == json(29.97));
+  for (const char* bad : {"29.9751", "240.5", "1e2", "-1", ".5", "30."}) {
+    CAPTURE(bad);
+    CHECK(f.error("transcode_video", {{"source", "a.mp4"}, {"target_key", "b.mp4"}, {"fps", bad}})
+              .rfind("[invalid_argument.prompt.fps]", 0) == 0);
+  }
   CHECK(f.error("transcode_video",
                 {{"source", "a.mp4"}, {"target_key", "b.mp4"}, {"bitrate", "fast"}})
             .rfind("[invalid_argument.prompt.bitrate]", 0) == 0);
