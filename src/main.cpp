@@ -20,7 +20,6 @@
 
 #include "cli/args.h"
 #include "cli/process_args.h"
-#include "core/dry_run.h"
 #include "core/executor.h"
 #include "core/lazy_backend.h"
 #include "core/plan_from_cli.h"
@@ -265,13 +264,21 @@ std::shared_ptr<omm::core::Backend> make_backend(const std::string& kind,
         // its root holds the fetched copies of http(s) sources, its probe reads downloads.
         auto files = omm::local::LocalExecutor::create(local);
         if (!files.ok()) return files.status();
+        std::shared_ptr<omm::local::LocalExecutor> local_files = *files;
+        auto make = [&] {
+          return omm::oss_backend::OssExecutor::create(
+              ob, [runtime] { return runtime->credentials(); }, runtime->http, local_files->files(),
+              [local_files](const std::string& path) { return local_files->file_metadata(path); });
+        };
+        if (local.check_only) {  // a dry run: no state directory, nothing contacted
+          auto executor = make();
+          if (!executor.ok()) return executor.status();
+          return std::shared_ptr<omm::core::Backend>(*executor);
+        }
         // The cleanup journal is the server's own record: its directory private to this user.
         std::string state = std::filesystem::path(ob.journal_path).parent_path().string();
         if (omm::Status s = omm::local::ensure_private_dir(state); !s) return s;
-        std::shared_ptr<omm::local::LocalExecutor> local_files = *files;
-        auto executor = omm::oss_backend::OssExecutor::create(
-            ob, [runtime] { return runtime->credentials(); }, runtime->http, local_files->files(),
-            [local_files](const std::string& path) { return local_files->file_metadata(path); });
+        auto executor = make();
         if (!executor.ok()) return executor.status();
         // Temporary objects a previous run could not delete (DESIGN.md "Sources").
         if (size_t left = (*executor)->drain_cleanup(); left > 0) {
@@ -349,14 +356,13 @@ int process(const std::vector<std::string>& args) {
     std::fputs(kProcessUsage, stdout);
     return 0;
   }
+  for (const std::string& flag : parsed->ignored_flags) {
+    spdlog::warn("{} has no effect: async operations are always waited for", flag);
+  }
   auto plan = omm::core::plan_from_cli(parsed->request);
   if (!plan.ok()) return fail(plan.status());
-  std::string bucket = plan->bucket.value_or("");
-  if (plan->dry_run) {
-    print_json(omm::core::dry_run_result(*plan, bucket));
-    return 0;
-  }
-  if (bucket.empty()) bucket = first_of("", "ALIBABA_CLOUD_OSS_BUCKET");
+  // A dry run goes through the executor too: it answers after the real run's checks.
+  std::string bucket = plan->bucket.value_or(first_of("", "ALIBABA_CLOUD_OSS_BUCKET"));
   // A person at a shell names files relative to where they are: the working directory is an
   // input directory too, and the output directory defaults to it.
   auto local = local_options(parsed->root, parsed->output_dir.empty() ? dir : parsed->output_dir,
@@ -366,6 +372,7 @@ int process(const std::vector<std::string>& args) {
   if (parsed->max_fetch_bytes > 0) local.max_fetch_bytes = parsed->max_fetch_bytes;
   local.allow_private_uri = parsed->allow_private_uri;
   local.state_dir = omm::local::state_dir_path("");
+  local.check_only = plan->dry_run;
   OssConfig c;
   c.bucket = bucket;
   c.region = plan->region.value_or(first_of("", "ALIBABA_CLOUD_OSS_REGION", "cn-hangzhou"));

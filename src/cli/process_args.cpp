@@ -58,6 +58,10 @@ Result<ProcessArgs> parse_process_args(const std::vector<std::string>& args, con
       out.help = true;
     } else if (flag == "--dry-run") {
       r.dry_run = true;
+    } else if (flag == "--async" || flag == "--wait") {
+      // Async operations are detected and waited for anyway (like process.py, which needs
+      // neither flag); accepted so a command written for another client still runs.
+      out.ignored_flags.push_back(flag);
     } else if (flag == "--no-download") {
       r.no_download = true;
     } else if (flag == "--allow-private-uri") {
@@ -79,7 +83,7 @@ Result<ProcessArgs> parse_process_args(const std::vector<std::string>& args, con
       if (flag == "--source") r.source = value;
       if (flag == "--uri") r.uri = absolute(value, cwd);
       if (flag == "--output-mode") r.output_mode = value;
-      if (flag == "--output-path") r.output_path = absolute(value, cwd);
+      if (flag == "--output-path") r.output_path = value;  // made absolute below
       if (flag == "--target-key") r.target_key = value;
       if (flag == "--bucket") r.bucket = value;
       if (flag == "--region") r.region = value;
@@ -108,6 +112,11 @@ Result<ProcessArgs> parse_process_args(const std::vector<std::string>& args, con
     }
   }
   if (out.help) return out;
+  // A relative --output-path lies under --output-dir when one is given (where downloads go),
+  // else under the working directory.
+  if (r.output_path) {
+    r.output_path = absolute(*r.output_path, out.output_dir.empty() ? cwd : out.output_dir);
+  }
   if (!operations_seen) {
     return Status::error("invalid_argument.cli.operations", "--operations is required");
   }

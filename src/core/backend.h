@@ -84,9 +84,15 @@ class Backend {
   virtual Status check_location(std::string_view tool, const std::optional<std::string>& bucket,
                                 const std::optional<std::string>& region) = 0;
 
-  // The checks that refuse a plan before any work starts (a bucket or region this backend
-  // does not serve, a source object that does not exist), so they fail the call itself rather
-  // than a job. Ok when nothing can be told in advance.
+  // The checks of a request that read and contact nothing: the bucket and region, a local `uri`
+  // source (inside the input directories, a readable file; an http(s) one only its form) and
+  // output.path (inside the output directory). Every run answers after them — a dry run as
+  // much as a real one — so a dry run refuses what the real run refuses, with the same id.
+  virtual Status check_request(const Plan& plan) = 0;
+
+  // The checks that refuse a plan before any work starts beyond check_request (a source object
+  // that does not exist), so they fail the call itself rather than a job. Ok when nothing can
+  // be told in advance.
   virtual Status check(const Plan& plan) = 0;
 
   // A plan whose work ends within the call (sync tools, transfers): its result.

@@ -131,6 +131,17 @@ Result<std::vector<std::string>> BatchRunner::list_items(const BatchRequest& r,
   return keys;
 }
 
+Status BatchRunner::check(const BatchRequest& r) {
+  std::string sample = r.prefix + "item" + (r.suffixes.empty() ? "" : r.suffixes.front());
+  if (!r.by_prefix) {
+    if (r.keys.empty()) return Status::ok();
+    sample = r.keys.front();
+  }
+  auto plan = batch_item_plan(r, sample, options_.plan_options);
+  if (!plan.ok()) return plan.status();
+  return backend_.check_request(*plan);
+}
+
 Result<json> BatchRunner::dry_run(const BatchRequest& r) {
   std::size_t filtered = 0;
   auto keys = list_items(r, &filtered);

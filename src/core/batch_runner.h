@@ -56,6 +56,10 @@ class BatchRunner {
   Result<JobView> view(const std::string& job_id, std::chrono::milliseconds wait,
                        const RunContext& context);
   Result<JobView> cancel(const std::string& job_id, std::chrono::milliseconds wait);
+  // What refuses the whole batch before anything is listed or started, for a dry run and a
+  // real one alike: the arguments as the tool takes them and the backend's check_request, on
+  // the plan of one item (the first key, or a key under the prefix with the first suffix).
+  Status check(const BatchRequest& request);
   // What a run would do: the items, their outputs, how many; nothing runs. The same checks as
   // the run (every item's plan is built).
   Result<nlohmann::json> dry_run(const BatchRequest& request);

@@ -133,9 +133,10 @@ Result<json> Executor::shaped(Result<json> r) const {
 }
 
 Result<json> Executor::run(const Plan& plan, const Call& call) {
+  // A dry run answers after the same checks as the real run (DESIGN.md "Results").
+  if (Status s = backend_->check_request(plan); !s) return backend_->without_server_paths(s);
   if (plan.dry_run) return dry_run_result(plan, plan.bucket.value_or(options_.bucket));
   if (plan.category == Category::kAsync) return shaped(run_job(plan, call));
-  if (Status s = backend_->check_location(plan.tool, plan.bucket, plan.region); !s) return s;
   return shaped(backend_->run(plan, context_of(call)));
 }
 
@@ -156,6 +157,7 @@ Result<json> Executor::run_batch(const BatchRequest& request, const Call& call) 
   if (Status s = backend_->check_location("batch_process", request.bucket, request.region); !s) {
     return s;
   }
+  if (Status s = batches_->check(request); !s) return backend_->without_server_paths(s);
   if (request.dry_run) return shaped(batches_->dry_run(request));
   auto view = await_job([&](const RunContext& rc) { return batches_->start(request, rc); },
                         request.wait_seconds.value_or(options_.default_wait_seconds), call);

@@ -25,6 +25,11 @@ Status LazyBackend::check_location(std::string_view tool, const std::optional<st
   return b.ok() ? (*b)->check_location(tool, bucket, region) : b.status();
 }
 
+Status LazyBackend::check_request(const Plan& plan) {
+  auto b = get();
+  return b.ok() ? (*b)->check_request(plan) : b.status();
+}
+
 Status LazyBackend::check(const Plan& plan) {
   auto b = get();
   return b.ok() ? (*b)->check(plan) : b.status();

@@ -20,6 +20,7 @@ class LazyBackend : public Backend {
   std::string_view name() const override { return name_; }
   Status check_location(std::string_view tool, const std::optional<std::string>& bucket,
                         const std::optional<std::string>& region) override;
+  Status check_request(const Plan& plan) override;
   Status check(const Plan& plan) override;
   Result<nlohmann::json> run(const Plan& plan, const RunContext& context) override;
   Result<JobTicket> start_job(const Plan& plan, const RunContext& context) override;

@@ -65,7 +65,7 @@ std::string fetch_name() {
 
 Result<LocalFiles> LocalFiles::create(LocalFilesOptions options) {
   std::error_code ec;
-  fs::create_directories(options.output_dir, ec);
+  if (options.create_output_dir) fs::create_directories(options.output_dir, ec);
   if (ec) {
     return Status::error("local.io", fmt::format("cannot create the output directory {}: {}",
                                                  options.output_dir, ec.message()));
@@ -105,6 +105,10 @@ Result<std::string> LocalFiles::resolve_uri(const std::string& tool, const std::
     }
     return fetched.path;
   }
+  return local_file(field, uri);
+}
+
+Result<std::string> LocalFiles::local_file(const std::string& field, const std::string& uri) const {
   fs::path p = canonical_or_weak(uri);
   bool allowed = false;
   for (const auto& d : options_.input_dirs) allowed = allowed || inside(d, p);
@@ -119,6 +123,25 @@ Result<std::string> LocalFiles::resolve_uri(const std::string& tool, const std::
     return Status::error(field, fmt::format("{} is not a readable file", uri));
   }
   return p.string();
+}
+
+Status LocalFiles::check_paths(const core::Plan& plan) const {
+  if (plan.source.kind == core::Source::Kind::kUri) {
+    const std::string field = fmt::format("invalid_argument.{}.source.uri", plan.tool);
+    const std::string& uri = plan.source.value;
+    if (uri.rfind("http://", 0) == 0 || uri.rfind("https://", 0) == 0) {
+      auto url = parse_http_url(uri);
+      if (!url.ok()) return Status::error(field, url.status().message());
+    } else if (auto file = local_file(field, uri); !file.ok()) {
+      return file.status();
+    }
+  }
+  if (!plan.output.path.empty()) {
+    if (auto path = resolve_download_path(plan.tool, plan.output.path); !path.ok()) {
+      return path.status();
+    }
+  }
+  return Status::ok();
 }
 
 Result<std::string> LocalFiles::resolve_download_path(const std::string& tool,

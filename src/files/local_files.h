@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "core/backend.h"
+#include "core/plan.h"
 #include "core/status.h"
 
 namespace omm::files {
@@ -26,6 +27,7 @@ struct LocalFilesOptions {
   std::string fetch_dir;                // where http(s) sources are fetched (created on use)
   std::uint64_t max_fetch_bytes = 256ull << 20;  // --max-fetch-bytes
   bool allow_private_uri = false;                // --allow-private-uri
+  bool create_output_dir = true;                 // false: only check requests (a CLI dry run)
   // Directories kept out of messages besides the output directory: (path, what to say). A path
   // with a trailing '/' is removed with it (files under it read as relative names).
   std::vector<std::pair<std::string, std::string>> hidden;
@@ -51,6 +53,10 @@ class LocalFiles {
   Result<std::string> resolve_uri(const std::string& tool, const std::string& uri,
                                   FetchedCopy& fetched,
                                   const core::RunContext* context = nullptr) const;
+  // What can be told about `plan`'s local files without reading or fetching anything: a local
+  // `uri` source as resolve_uri checks it, an http(s) one only its form, and output.path as
+  // resolve_download_path checks it. Ids: invalid_argument.<tool>.source.uri|output.path.
+  Status check_paths(const core::Plan& plan) const;
   // A download path inside the output directory. Ids: invalid_argument.<tool>.output.path.
   Result<std::string> resolve_download_path(const std::string& tool,
                                             const std::string& path) const;
@@ -61,6 +67,8 @@ class LocalFiles {
 
  private:
   explicit LocalFiles(LocalFilesOptions options) : options_(std::move(options)) {}
+  // A local `uri`: a regular file inside the input directories, not a credential file.
+  Result<std::string> local_file(const std::string& field, const std::string& uri) const;
   LocalFilesOptions options_;
 };
 

@@ -45,11 +45,11 @@ std::string random_suffix() {
 
 }  // namespace
 
-Result<DirStore> DirStore::open(const std::string& root) {
+Result<DirStore> DirStore::open(const std::string& root, bool create) {
   std::error_code ec;
-  fs::create_directories(root, ec);
-  fs::path canon = fs::canonical(root, ec);
-  if (ec || !fs::is_directory(canon)) {
+  if (create) fs::create_directories(root, ec);
+  fs::path canon = create ? fs::canonical(root, ec) : fs::weakly_canonical(root, ec);
+  if (ec || (create && !fs::is_directory(canon))) {
     return Status::error("local.root", fmt::format("the local root {} is not a usable directory", root));
   }
   std::string r = canon.string();

@@ -44,8 +44,9 @@ struct ListPage {
 
 class DirStore {
  public:
-  // Opens (creating if needed) the root directory. Ids: local.root.
-  static Result<DirStore> open(const std::string& root);
+  // Opens (creating if needed) the root directory; `create` false: only names it (a root that
+  // does not exist yet holds no object). Ids: local.root.
+  static Result<DirStore> open(const std::string& root, bool create = true);
 
   const std::string& root() const { return root_; }
   // The file for `key`, checked (ids: invalid_argument.key, local.escape). The file need not

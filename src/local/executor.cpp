@@ -99,7 +99,7 @@ std::string executable_dir() {
 }
 
 Result<std::shared_ptr<LocalExecutor>> LocalExecutor::create(LocalOptions options) {
-  auto store = DirStore::open(options.root);
+  auto store = DirStore::open(options.root, !options.check_only);
   if (!store.ok()) return store.status();
   files::LocalFilesOptions fo;
   fo.output_dir = options.output_dir;
@@ -108,6 +108,7 @@ Result<std::shared_ptr<LocalExecutor>> LocalExecutor::create(LocalOptions option
   fo.fetch_dir = (fs::path(store->root()) / ".tmp").string();
   fo.max_fetch_bytes = options.max_fetch_bytes;
   fo.allow_private_uri = options.allow_private_uri;
+  fo.create_output_dir = !options.check_only;
   // A file under the root reads as its key; fetched copies and results as their names.
   fo.hidden = {
       {store->root() + "/.tmp/", ""}, {store->root() + "/", ""}, {store->root(), "the local root"}};
@@ -120,7 +121,7 @@ Result<std::shared_ptr<LocalExecutor>> LocalExecutor::create(LocalOptions option
   auto shared_files = std::make_shared<const files::LocalFiles>(std::move(*files));
   auto executor = std::shared_ptr<LocalExecutor>(
       new LocalExecutor(std::move(options), std::move(*store), std::move(shared_files)));
-  executor->sweep_results();
+  if (!executor->options_.check_only) executor->sweep_results();
   return executor;
 }
 

@@ -54,6 +54,9 @@ struct LocalOptions {
   std::string state_dir;
   size_t max_jobs = 0;    // --max-jobs: async jobs running at once; 0: the number of cores
   size_t job_queue = 16;  // --job-queue: async jobs waiting for a slot before [server.busy]
+  // Made only to check requests (a CLI dry run): no directory is created, no journal opened,
+  // nothing swept; running anything is refused.
+  bool check_only = false;
 };
 
 using core::RunContext;

@@ -32,6 +32,11 @@ std::vector<std::string> partial_dirs(const LocalExecutor& executor, const core:
   return dirs;
 }
 
+Status check_only() {
+  return Status::error("backend.unavailable",
+                       "this backend was made only to check requests (a dry run)");
+}
+
 core::JobPhase phase_of(JobState state) {
   switch (state) {
     case JobState::kRunning:
@@ -81,6 +86,10 @@ Result<std::shared_ptr<LocalExecutor>> LocalBackend::executor() {
       return;
     }
     const LocalOptions& lo = (*r)->options();
+    if (lo.check_only) {
+      executor_ = *r;
+      return;
+    }
     auto dir = job_journal_dir(lo.state_dir.empty() ? state_dir_path("") : lo.state_dir,
                                (*r)->store().root());
     if (!dir.ok()) {
@@ -107,6 +116,7 @@ Result<std::shared_ptr<LocalExecutor>> LocalBackend::executor() {
 Result<JobManager*> LocalBackend::jobs() {
   auto e = executor();
   if (!e.ok()) return e.status();
+  if (!jobs_) return check_only();
   return jobs_.get();
 }
 
@@ -120,8 +130,15 @@ Status LocalBackend::check_location(std::string_view tool,
       "directory");
 }
 
-Status LocalBackend::check(const core::Plan& plan) {
+Status LocalBackend::check_request(const core::Plan& plan) {
   if (Status s = check_location(plan.tool, plan.bucket, plan.region); !s) return s;
+  auto e = executor();
+  if (!e.ok()) return e.status();
+  return (*e)->files()->check_paths(plan);
+}
+
+Status LocalBackend::check(const core::Plan& plan) {
+  if (Status s = check_request(plan); !s) return s;
   if (plan.source.kind != core::Source::Kind::kKey) return Status::ok();
   auto e = executor();
   if (!e.ok()) return e.status();
@@ -132,6 +149,7 @@ Status LocalBackend::check(const core::Plan& plan) {
 Result<json> LocalBackend::run(const core::Plan& plan, const core::RunContext& context) {
   auto e = executor();
   if (!e.ok()) return e.status();
+  if ((*e)->options().check_only) return check_only();
   return (*e)->run(plan, context);
 }
 
@@ -139,6 +157,7 @@ Result<core::JobTicket> LocalBackend::start_job(const core::Plan& plan,
                                                 const core::RunContext& context) {
   auto e = executor();
   if (!e.ok()) return e.status();
+  if (!jobs_) return check_only();
   std::shared_ptr<LocalExecutor> executor = *e;
   JobSpec spec;
   spec.tool = plan.tool;

@@ -26,6 +26,7 @@ class LocalBackend : public core::Backend {
   std::string_view name() const override { return "local"; }
   Status check_location(std::string_view tool, const std::optional<std::string>& bucket,
                         const std::optional<std::string>& region) override;
+  Status check_request(const core::Plan& plan) override;
   Status check(const core::Plan& plan) override;
   Result<nlohmann::json> run(const core::Plan& plan, const core::RunContext& context) override;
   Result<core::JobTicket> start_job(const core::Plan& plan,

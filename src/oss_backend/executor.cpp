@@ -227,9 +227,12 @@ Status OssExecutor::check_location(std::string_view tool, const std::optional<st
   return Status::ok();
 }
 
-Status OssExecutor::check(const core::Plan& plan) {
-  return check_location(plan.tool, plan.bucket, plan.region);
+Status OssExecutor::check_request(const core::Plan& plan) {
+  if (Status s = check_location(plan.tool, plan.bucket, plan.region); !s) return s;
+  return files_->check_paths(plan);
 }
+
+Status OssExecutor::check(const core::Plan& plan) { return check_request(plan); }
 
 Result<json> OssExecutor::run(const core::Plan& plan, const core::RunContext& context) {
   if (Status s = check(plan); !s) return s;

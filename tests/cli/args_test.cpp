@@ -98,3 +98,28 @@ TEST_CASE("http(s) source flags on serve and process") {
   CHECK(p->max_fetch_bytes == 4096);
   CHECK(p->allow_private_uri);
 }
+
+TEST_CASE("process: relative paths, --async and --wait") {
+  auto env = [](const std::string&) -> std::optional<std::string> { return std::nullopt; };
+  auto parse = [&](std::vector<std::string> args) {
+    return omm::cli::parse_process_args(args, env, "/home/u/work");
+  };
+  auto p = parse({"--uri", "in/a.png", "--operations", "resize:w=10", "--output-mode", "download",
+                  "--output-path", "b.png"});
+  REQUIRE(p.ok());
+  CHECK(p->request.uri == "/home/u/work/in/a.png");
+  CHECK(p->request.output_path == "/home/u/work/b.png");  // no --output-dir: the working directory
+  p = parse({"--output-path", "sub/b.png", "--output-dir", "out", "--source", "a.png",
+             "--operations", "resize:w=10"});
+  REQUIRE(p.ok());
+  CHECK(p->output_dir == "/home/u/work/out");
+  CHECK(p->request.output_path == "/home/u/work/out/sub/b.png");  // under --output-dir
+  p = parse({"--output-path", "/abs/b.png", "--output-dir", "out", "--source", "a.png",
+             "--operations", "resize:w=10"});
+  REQUIRE(p.ok());
+  CHECK(p->request.output_path == "/abs/b.png");
+  p = parse({"--source", "v.mp4", "--operations", "video/convert:f=mp4", "--target-key", "o.mp4",
+             "--async", "--wait"});
+  REQUIRE(p.ok());
+  CHECK(p->ignored_flags == std::vector<std::string>{"--async", "--wait"});
+}

@@ -64,8 +64,8 @@ TEST_CASE("executor: a sync plan runs on the backend, shaped with success and ba
   CHECK((*r)["success"] == true);
   CHECK((*r)["backend"] == "oss");
   CHECK((*r)["operations"] == "image/info");
-  CHECK(backend->recorded() == std::vector<std::string>{"check_location image_inspect",
-                                                        "run image_inspect"});
+  CHECK(backend->recorded() ==
+        std::vector<std::string>{"check_request image_inspect", "run image_inspect"});
   CHECK(rec.count() == 1);  // the backend's own progress reaches the call
 }
 
@@ -77,7 +77,26 @@ TEST_CASE("executor: a dry run contacts nothing") {
   auto r = e.run(plan("video_transcode", args), Call{});
   REQUIRE(r.ok());
   CHECK((*r)["dry_run"] == true);
-  CHECK(backend->recorded().empty());
+  // Only the checks that read and contact nothing.
+  CHECK(backend->recorded() == std::vector<std::string>{"check_request video_transcode"});
+}
+
+TEST_CASE("executor: a dry run refuses what the real run refuses, with the same id") {
+  auto backend = std::make_shared<FakeBackend>();
+  backend->request_status =
+      omm::Status::error("invalid_argument.video_transcode.output.path", "../x.mp4 is outside");
+  Executor e(backend, ExecutorOptions{});
+  json args = kTranscode;
+  for (bool dry : {true, false}) {
+    CAPTURE(dry);
+    args["dry_run"] = dry;
+    auto r = e.run(plan("video_transcode", args), Call{});
+    REQUIRE_FALSE(r.ok());
+    CHECK(r.status().id() == "invalid_argument.video_transcode.output.path");
+  }
+  // Neither got as far as a job.
+  CHECK(backend->recorded() ==
+        std::vector<std::string>{"check_request video_transcode", "check_request video_transcode"});
 }
 
 TEST_CASE("executor: an async plan is a job — announced, waited for, answered running") {

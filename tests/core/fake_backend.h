@@ -29,6 +29,18 @@ class FakeBackend : public core::Backend {
     }
     return Status::ok();
   }
+  Status check_request(const core::Plan& plan) override {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      calls.push_back("check_request " + plan.tool);
+    }
+    if (Status s =
+            refuse_location ? check_location(plan.tool, plan.bucket, plan.region) : Status::ok();
+        !s) {
+      return s;
+    }
+    return request_status;
+  }
   Status check(const core::Plan& plan) override {
     std::lock_guard<std::mutex> lock(mu_);
     calls.push_back("check " + plan.tool);
@@ -133,6 +145,7 @@ class FakeBackend : public core::Backend {
   }
 
   std::function<Result<nlohmann::json>(const core::Plan&)> on_run;
+  Status request_status;  // check_request's answer (after refuse_location)
   Status check_status;
   Status start_status;
   bool refuse_location = false;

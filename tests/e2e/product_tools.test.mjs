@@ -5,7 +5,7 @@
 // error ids as the tools for the same request.
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -109,13 +109,21 @@ const REJECTIONS = [
    "invalid_argument.video_transcode.vb"],
   ["hls_playlist", { source: { key: "v.mp4" }, s: "1280*720", output: { mode: "url" } },
    ["--source", "v.mp4", "--operations", "hls/m3u8:s=1280*720", "--output-mode", "url"], "invalid_argument.hls_playlist.s"],
+  // The run's own checks, in a dry run too: a download outside the output directory, a local file
+  // outside the input directories.
+  ["image_process", { source: { key: "a.jpg" }, operations: [{ op: "resize", w: 10 }], output: { mode: "download", path: "../x.jpg" } },
+   ["--source", "a.jpg", "--operations", "resize:w=10", "--output-mode", "download", "--output-path", "../x.jpg"],
+   "invalid_argument.image_process.output.path"],
+  ["image_process", { source: { uri: "/etc/hostname" }, operations: [{ op: "resize", w: 10 }], output: { mode: "save", target_key: "x.jpg" } },
+   ["--uri", "/etc/hostname", "--operations", "resize:w=10", "--output-mode", "save", "--target-key", "x.jpg"],
+   "invalid_argument.image_process.source.uri"],
 ];
 
 const errorId = (text) => /^\[([^\]]+)\]/.exec(text ?? "")?.[1];
 
-async function cli(argv) {
+async function cli(argv, cwd = undefined) {
   try {
-    const { stdout } = await run(BIN, ["process", ...argv, "--dry-run"], { env: { PATH: process.env.PATH } });
+    const { stdout } = await run(BIN, ["process", ...argv, "--dry-run"], { env: { PATH: process.env.PATH }, cwd });
     return { code: 0, json: JSON.parse(stdout) };
   } catch (e) {
     return { code: e.code, json: e.stdout ? JSON.parse(e.stdout) : null, stderr: e.stderr };
@@ -216,6 +224,20 @@ describe("product tools through the SDK client", () => {
     assert.ok(resources.some((r) => r.uri === "oss-media://docs/skill"));
     const skill = await client.readResource({ uri: "oss-media://docs/skill" });
     assert.match(skill.contents[0].text, /image_process/);
+  });
+
+  test("the CLI dry run creates nothing: no media or outputs directory where it runs", async () => {
+    const cwd = mkdtempSync(path.join(os.tmpdir(), "omm-cli-dry-"));
+    try {
+      const ok = await cli(["--source", "v.mp4", "--operations", "video/convert:f=mp4,vcodec=h264", "--target-key", "o.mp4"], cwd);
+      assert.equal(ok.code, 0, JSON.stringify(ok));
+      const bad = await cli(["--source", "a.jpg", "--operations", "resize:w=10", "--output-mode", "download",
+                             "--output-path", "../x.jpg"], cwd);
+      assert.equal(bad.json?.error_id, "invalid_argument.image_process.output.path");
+      assert.deepEqual(readdirSync(cwd), []);
+    } finally {
+      rmSync(cwd, { recursive: true, force: true });
+    }
   });
 
   test("a real call on a missing object fails with a clear, stable error", async () => {
