@@ -242,12 +242,14 @@ Result<json> LocalBackend::read_result(const std::string& uri) {
 void LocalBackend::discard_partial(const core::Plan& plan) {
   auto e = executor();
   if (!e.ok()) return;
-  Result<std::string> target = Status::error("none", "");
-  if (plan.output.mode == core::OutputMode::kSave) {
-    target = (*e)->store().path_for(plan.output.target_key);
-  } else if (plan.output.mode == core::OutputMode::kDownload) {
-    target = (*e)->files()->resolve_download_path(plan.tool, plan.output.path);
+  if (plan.output.mode != core::OutputMode::kSave &&
+      plan.output.mode != core::OutputMode::kDownload) {
+    return;  // nothing written beside an output
   }
+  Result<std::string> target =
+      plan.output.mode == core::OutputMode::kSave
+          ? (*e)->store().path_for(plan.output.target_key)
+          : (*e)->files()->resolve_download_path(plan.tool, plan.output.path);
   if (!target.ok()) return;
   const fs::path final_path(*target);
   const std::string mark = "-" + final_path.filename().string().substr(0, 180);
