@@ -47,6 +47,17 @@ bool parse_byte_count(const std::string& value, std::uint64_t* out) {
   return true;
 }
 
+FlagArg split_flag(const std::string& arg) {
+  FlagArg f;
+  f.flag = arg;
+  if (size_t eq = arg.find('='); arg.rfind("--", 0) == 0 && eq != std::string::npos) {
+    f.value = arg.substr(eq + 1);
+    f.flag = arg.substr(0, eq);
+    f.inline_value = true;
+  }
+  return f;
+}
+
 bool parse_listen(const std::string& value, std::string* host, int* port) {
   size_t colon = value.rfind(':');
   if (colon == std::string::npos) return false;
@@ -67,14 +78,10 @@ Result<ServeArgs> parse_serve_args(const std::vector<std::string>& args) {
   ServeArgs a;
   if (const char* token = std::getenv("OSS_MEDIA_MCP_AUTH_TOKEN")) a.auth_token = token;
   for (size_t i = 0; i < args.size(); ++i) {
-    std::string flag = args[i];
-    std::string value;
-    bool has_inline = false;
-    if (size_t eq = flag.find('='); flag.rfind("--", 0) == 0 && eq != std::string::npos) {
-      value = flag.substr(eq + 1);
-      flag = flag.substr(0, eq);
-      has_inline = true;
-    }
+    FlagArg arg = split_flag(args[i]);
+    const std::string flag = arg.flag;
+    std::string& value = arg.value;
+    const bool has_inline = arg.inline_value;
     auto need_value = [&]() -> bool {
       if (has_inline) return true;
       if (i + 1 >= args.size()) return false;

@@ -57,4 +57,14 @@ Result<ServeArgs> parse_serve_args(const std::vector<std::string>& args);
 // "host:port", "[v6]:port" or ":port".
 bool parse_listen(const std::string& value, std::string* host, int* port);
 
+// One command-line argument as every subcommand reads it: "--flag=value" is the flag with its
+// value inline; anything else is the flag alone (its value, if it takes one, is the next
+// argument).
+struct FlagArg {
+  std::string flag;
+  std::string value;
+  bool inline_value = false;
+};
+FlagArg split_flag(const std::string& arg);
+
 }  // namespace omm::cli

@@ -40,14 +40,10 @@ Result<ProcessArgs> parse_process_args(const std::vector<std::string>& args, con
   core::CliRequest& r = out.request;
   bool operations_seen = false;
   for (size_t i = 0; i < args.size(); ++i) {
-    std::string flag = args[i];
-    std::string value;
-    bool inline_value = false;
-    if (size_t eq = flag.find('='); flag.rfind("--", 0) == 0 && eq != std::string::npos) {
-      value = flag.substr(eq + 1);
-      flag = flag.substr(0, eq);
-      inline_value = true;
-    }
+    FlagArg arg = split_flag(args[i]);
+    const std::string flag = arg.flag;
+    std::string& value = arg.value;
+    const bool inline_value = arg.inline_value;
     auto need = [&](const char* what) -> Status {
       if (inline_value) return Status::ok();
       if (i + 1 >= args.size()) return flag_error(flag, std::string("needs ") + what);

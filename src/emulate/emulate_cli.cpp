@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "cli/args.h"
+
 namespace omm::emulate {
 
 const char* const kEmulateUsage = R"(Usage:
@@ -19,8 +21,10 @@ ACS3) with the credentials below. See docs/emulate.md.
 
 Options:
   --root DIR                 buckets are its subfolders (created by PutBucket or the first write)
-  --listen HOST:PORT         default 127.0.0.1:0 (port 0 picks a free port); the bound address
-                             is printed on stdout as "listening http://HOST:PORT"
+  --listen HOST:PORT         also [IPv6]:PORT or :PORT; default 127.0.0.1:0 (port 0 picks a
+                             free port); the bound address is printed on stdout as
+                             "listening http://HOST:PORT"
+Every flag also takes the form --flag=value.
   --access-key-id ID         else ALIBABA_CLOUD_ACCESS_KEY_ID
   --access-key-secret SECRET else ALIBABA_CLOUD_ACCESS_KEY_SECRET
   --security-token TOKEN     requests must then present this STS token
@@ -80,18 +84,22 @@ Result<EmulateArgs> parse_emulate_args(const std::vector<std::string>& args) {
     }
     if (a.rfind("--", 0) != 0)
       return Status::error("invalid_argument.emulate", "unexpected argument '" + a + "'");
-    std::string flag = a.substr(2);
-    if (i + 1 >= args.size()) return flag_error(flag, "needs a value");
-    const std::string& v = args[++i];
+    const cli::FlagArg arg = cli::split_flag(a);
+    const std::string flag = arg.flag.substr(2);
+    if (!arg.inline_value && i + 1 >= args.size()) return flag_error(flag, "needs a value");
+    const std::string v = arg.inline_value ? arg.value : args[++i];
     if (flag == "root") {
       out.emulator.root = v;
     } else if (flag == "listen") {
-      std::size_t colon = v.rfind(':');
-      if (colon == std::string::npos || colon == 0) return flag_error(flag, "must be HOST:PORT");
-      auto port = integer(flag, v.substr(colon + 1), 65535);
-      if (!port.ok()) return port.status();
-      out.listen.host = v.substr(0, colon);
-      out.listen.port = static_cast<int>(*port);
+      std::string host;
+      int port = 0;
+      if (!cli::parse_listen(v, &host, &port)) {
+        return flag_error(flag, fmt::format("must be HOST:PORT, [IPv6]:PORT or :PORT with a port "
+                                            "0..65535, got '{}'",
+                                            v));
+      }
+      out.listen.host = host;
+      out.listen.port = port;
     } else if (flag == "access-key-id") {
       key_id = v;
     } else if (flag == "access-key-secret") {
@@ -120,7 +128,7 @@ Result<EmulateArgs> parse_emulate_args(const std::vector<std::string>& args) {
     } else if (flag == "log-level") {
       out.log_level = v;
     } else {
-      return Status::error("invalid_argument.emulate", "unknown flag '" + a + "'");
+      return Status::error("invalid_argument.emulate", "unknown flag '" + arg.flag + "'");
     }
   }
   if (out.emulator.root.empty()) return flag_error("root", "is required");

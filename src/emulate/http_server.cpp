@@ -259,7 +259,9 @@ int serve_emulator(Emulator& emulator, const ListenConfig& listen, const FaultCo
     spdlog::info("emulate: signal {}, stopping", sig);
     svr.stop();
   });
-  on_listening(fmt::format("http://{}:{}", listen.host, port));
+  const bool v6 = listen.host.find(':') != std::string::npos;
+  on_listening(v6 ? fmt::format("http://[{}]:{}", listen.host, port)
+                  : fmt::format("http://{}:{}", listen.host, port));
   svr.listen_after_bind();
   // Wake the signal thread if the server stopped on its own.
   if (svr.is_running()) svr.stop();

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/embedded.h"
+#include "core/op_catalog.h"
 #include "mcp/server.h"
 
 namespace omm::tools {
@@ -148,15 +149,26 @@ using Vars = std::map<std::string, std::string, std::less<>>;
 using Strings = std::vector<std::string>;
 
 const Strings kLanguages = {"zh", "en"};
-const Strings kImageFormats = {"jpg", "jpeg", "png", "webp", "bmp", "gif", "tiff", "heic", "avif"};
-const Strings kResizeModes = {"lfit", "mfit", "fill", "pad", "fixed"};
-const Strings kGravity = {"nw",    "north", "ne", "west", "center", "east", "sw",
-                          "south", "se",    "n",  "w",    "c",      "e",    "s"};
-const Strings kVideoContainers = {"mp4",  "mkv", "mov", "asf",  "avi", "mxf", "ts",   "flv",
-                                  "webm", "mp3", "aac", "flac", "oga", "ac3", "opus", "amr"};
-const Strings kVideoCodecs = {"h264", "h265", "vp9"};
-const Strings kAudioCodecs = {"copy", "mp3", "aac", "flac", "vorbis", "ac3", "opus", "pcm", "amr"};
-const Strings kFrameFormats = {"jpg", "png"};
+// The values and accepted spellings of a catalog parameter: a prompt offers what the tool takes.
+Strings catalog_values(std::string_view op, std::string_view param, std::string_view skip = {}) {
+  const core::OpSpec* spec = core::find_op(op);
+  const core::ParamSpec* p = spec != nullptr ? core::find_param(*spec, param) : nullptr;
+  Strings out;
+  if (p == nullptr) return out;
+  for (std::string_view v : p->values) {
+    if (v != skip) out.emplace_back(v);
+  }
+  for (const core::ValueAlias& a : p->aliases) out.emplace_back(a.from);
+  return out;
+}
+
+const Strings kImageFormats = catalog_values("format", "value");
+const Strings kResizeModes = catalog_values("resize", "m");
+const Strings kGravity = catalog_values("watermark", "g");
+const Strings kVideoContainers = catalog_values("video_convert", "f");
+const Strings kVideoCodecs = catalog_values("video_convert", "vcodec", "copy");  // it encodes
+const Strings kAudioCodecs = catalog_values("video_convert", "acodec");
+const Strings kFrameFormats = catalog_values("video_snapshots", "f");
 
 Status bad(std::string_view arg, std::string message) {
   return Status::error(fmt::format("invalid_argument.prompt.{}", arg), std::move(message));

@@ -41,6 +41,19 @@ TEST_CASE("emulate flags: values and defaults") {
   CHECK(d->emulator.auth.region == "cn-hangzhou");
   CHECK(d->listen.host == "127.0.0.1");
   CHECK(d->faults.error_5xx == 0.0);
+
+  // --flag=value and the listen forms serve takes.
+  auto e =
+      parse_emulate_args(base_args({"--listen=[::1]:9000", "--region=cn-shanghai", "--seed=3"}));
+  REQUIRE_MESSAGE(e.ok(), e.status().to_string());
+  CHECK(e->listen.host == "::1");
+  CHECK(e->listen.port == 9000);
+  CHECK(e->emulator.auth.region == "cn-shanghai");
+  CHECK(e->faults.seed == 3);
+  auto f = parse_emulate_args(base_args({"--listen", ":0", "--root=/tmp/other"}));
+  REQUIRE_MESSAGE(f.ok(), f.status().to_string());
+  CHECK(f->listen.host == "127.0.0.1");
+  CHECK(f->emulator.root == "/tmp/other");
 }
 
 TEST_CASE("emulate flags: errors name the flag") {
@@ -53,6 +66,8 @@ TEST_CASE("emulate flags: errors name the flag") {
       {base_args({"--fault-drop", "x"}), "invalid_argument.emulate.fault-drop"},
       {base_args({"--listen", "127.0.0.1"}), "invalid_argument.emulate.listen"},
       {base_args({"--listen", "127.0.0.1:70000"}), "invalid_argument.emulate.listen"},
+      {base_args({"--listen=[::1:80"}), "invalid_argument.emulate.listen"},
+      {base_args({"--bogus=1"}), "invalid_argument.emulate"},
       {base_args({"--latency-ms", "-1"}), "invalid_argument.emulate.latency-ms"},
       {base_args({"--seed"}), "invalid_argument.emulate.seed"},
       {base_args({"--bogus", "1"}), "invalid_argument.emulate"},
