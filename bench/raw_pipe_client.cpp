@@ -87,7 +87,9 @@ class Child {
   pid_t pid() const { return pid_; }
   // User + system CPU time of the reaped child, µs (after finish()).
   double cpu_us() const {
-    auto us = [](const timeval& t) { return static_cast<double>(t.tv_sec) * 1e6 + static_cast<double>(t.tv_usec); };
+    auto us = [](const timeval& t) {
+      return static_cast<double>(t.tv_sec) * 1e6 + static_cast<double>(t.tv_usec);
+    };
     return us(usage_.ru_utime) + us(usage_.ru_stime);
   }
 
@@ -112,7 +114,8 @@ class Child {
       while ((nl = buf_.find('\n', scan_)) != std::string::npos) {
         std::string_view line(buf_.data(), nl);
         bool match = false;
-        for (std::size_t at = line.find(key); at != std::string_view::npos && !match; at = line.find(key, at + 1)) {
+        for (std::size_t at = line.find(key); at != std::string_view::npos && !match;
+             at = line.find(key, at + 1)) {
           char next = at + key.size() < line.size() ? line[at + key.size()] : '\0';
           match = next == ',' || next == '}';
         }
@@ -191,10 +194,11 @@ std::string stats_json(std::vector<double> us) {
   double sum = 0;
   for (double v : us) sum += v;
   char out[512];
-  std::snprintf(out, sizeof out,
-                R"({"n":%zu,"min_us":%.2f,"median_us":%.2f,"p90_us":%.2f,"p99_us":%.2f,"max_us":%.2f,"mean_us":%.2f})",
-                us.size(), us.empty() ? 0.0 : us.front(), pct(0.5), pct(0.9), pct(0.99),
-                us.empty() ? 0.0 : us.back(), us.empty() ? 0.0 : sum / static_cast<double>(us.size()));
+  std::snprintf(
+      out, sizeof out,
+      R"({"n":%zu,"min_us":%.2f,"median_us":%.2f,"p90_us":%.2f,"p99_us":%.2f,"max_us":%.2f,"mean_us":%.2f})",
+      us.size(), us.empty() ? 0.0 : us.front(), pct(0.5), pct(0.9), pct(0.99),
+      us.empty() ? 0.0 : us.back(), us.empty() ? 0.0 : sum / static_cast<double>(us.size()));
   return out;
 }
 
@@ -235,12 +239,15 @@ int run_cold(int iterations, const std::vector<std::string>& cmd) {
     init_us.push_back(static_cast<double>(t1 - t0) / 1000.0);
     list_us.push_back(static_cast<double>(t2 - t0) / 1000.0);
   }
-  std::printf(R"({"mode":"cold","spawn_to_initialize":%s,"spawn_to_tools_list":%s,"cpu":%s,"vmhwm_kb":%ld})" "\n",
-              stats_json(init_us).c_str(), stats_json(list_us).c_str(), stats_json(cpu_us).c_str(), hwm);
+  std::printf(
+      R"({"mode":"cold","spawn_to_initialize":%s,"spawn_to_tools_list":%s,"cpu":%s,"vmhwm_kb":%ld})"
+      "\n",
+      stats_json(init_us).c_str(), stats_json(list_us).c_str(), stats_json(cpu_us).c_str(), hwm);
   return 0;
 }
 
-int run_rtt(int iterations, int warmup, const std::vector<std::pair<std::string, std::string>>& lines,
+int run_rtt(int iterations, int warmup,
+            const std::vector<std::pair<std::string, std::string>>& lines,
             const std::vector<std::string>& cmd) {
   Child c(cmd);
   std::int64_t id = 1;
@@ -307,15 +314,17 @@ int run_cli(int iterations, const std::vector<std::string>& cmd) {
                      static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec));
     maxrss_kb = std::max(maxrss_kb, ru.ru_maxrss);
   }
-  std::printf(R"({"mode":"run","wall":%s,"cpu":%s,"maxrss_kb":%ld})" "\n", stats_json(wall_us).c_str(),
-              stats_json(cpu_us).c_str(), maxrss_kb);
+  std::printf(R"({"mode":"run","wall":%s,"cpu":%s,"maxrss_kb":%ld})"
+              "\n",
+              stats_json(wall_us).c_str(), stats_json(cpu_us).c_str(), maxrss_kb);
   return 0;
 }
 
 void usage() {
   std::fprintf(stderr,
                "usage: raw_pipe_client cold --iterations N -- CMD ARGS...\n"
-               "       raw_pipe_client rtt --iterations N [--warmup W] --line NAME=TEMPLATE ... -- CMD ARGS...\n"
+               "       raw_pipe_client rtt --iterations N [--warmup W] --line NAME=TEMPLATE ... -- "
+               "CMD ARGS...\n"
                "       raw_pipe_client run --iterations N -- CMD ARGS...\n");
   std::exit(2);
 }

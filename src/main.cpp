@@ -198,7 +198,8 @@ std::string cleanup_journal_path(const std::string& state_dir_flag) {
   return omm::local::state_dir_path(state_dir_flag) + "/oss-cleanup.json";
 }
 
-std::string first_of(const std::string& flag, const char* env_name, const std::string& fallback = "") {
+std::string first_of(const std::string& flag, const char* env_name,
+                     const std::string& fallback = "") {
   if (!flag.empty()) return flag;
   auto v = env_lookup(env_name);
   return v && !v->empty() ? *v : fallback;
@@ -487,14 +488,14 @@ int serve(const omm::cli::ServeArgs& a) {
   http.max_sessions = a.max_sessions;
   http.max_streams = a.max_streams;
   http.keepalive = std::chrono::seconds(a.sse_keepalive);
-  http.routes.push_back({"/files/", [links, results_dir](const httplib::Request& req,
-                                                         httplib::Response& res) {
-                           omm::local::serve_file_link(*links, results_dir, req, res);
-                         }});
+  http.routes.push_back(
+      {"/files/", [links, results_dir](const httplib::Request& req, httplib::Response& res) {
+         omm::local::serve_file_link(*links, results_dir, req, res);
+       }});
   http.on_listening = [links](const std::string& host, int port) {
     // A wildcard listener is reached locally through loopback.
-    std::string h = host == "0.0.0.0" || host.empty() ? "127.0.0.1"
-                    : host == "::"                     ? "[::1]"
+    std::string h = host == "0.0.0.0" || host.empty()     ? "127.0.0.1"
+                    : host == "::"                        ? "[::1]"
                     : host.find(':') != std::string::npos ? "[" + host + "]"
                                                           : host;
     links->set_base_url("http://" + h + ":" + std::to_string(port));
@@ -543,7 +544,8 @@ int main(int argc, char** argv) {
     return doctor(*parsed);
   }
   if (command == "emulate") return omm::emulate::run_emulate(args);
-  std::fprintf(stderr, "oss-media-mcp: unknown command '%s'\nRun 'oss-media-mcp --help' for usage.\n",
+  std::fprintf(stderr,
+               "oss-media-mcp: unknown command '%s'\nRun 'oss-media-mcp --help' for usage.\n",
                command.c_str());
   return 2;
 }

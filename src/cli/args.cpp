@@ -112,10 +112,10 @@ Result<ServeArgs> parse_serve_args(const std::vector<std::string>& args) {
       if (!need_value() || value.empty()) return flag_error(flag, "needs a non-empty token");
       a.auth_token = value;
     } else if (flag == "--log-level") {
-      if (!need_value() ||
-          (value != "debug" && value != "info" && value != "warn" && value != "error" &&
-           value != "off")) {
-        return flag_error(flag, "must be one of debug, info, warn, error, off, got '" + value + "'");
+      if (!need_value() || (value != "debug" && value != "info" && value != "warn" &&
+                            value != "error" && value != "off")) {
+        return flag_error(flag,
+                          "must be one of debug, info, warn, error, off, got '" + value + "'");
       }
       a.log_level = value;
     } else if (flag == "--workers") {

@@ -26,7 +26,7 @@ struct ServeArgs {
   size_t max_streams = 64;     // --max-streams: open SSE streams (GET /mcp, GET /sse) at once
   size_t sse_keepalive = 15;   // --sse-keepalive SECONDS: comment interval on idle SSE streams
   std::string state_dir;       // --state-dir (empty: $XDG_STATE_HOME/oss-media-mcp …)
-  size_t page_size = 0;  // 0: server default
+  size_t page_size = 0;        // 0: server default
   bool conformance_fixtures = false;
   // Local backend (defaults chosen by the caller when empty).
   std::string backend;                  // "", "local" or "oss"
@@ -38,13 +38,13 @@ struct ServeArgs {
   std::uint64_t max_fetch_bytes = 0;    // --max-fetch-bytes (0: the executor's default)
   bool allow_private_uri = false;       // --allow-private-uri
   // oss backend (empty: from the ALIBABA_CLOUD_* environment variables).
-  std::string bucket;        // --bucket
-  std::string region;        // --region
-  std::string endpoint;      // --endpoint
-  std::string imm_endpoint;  // --imm-endpoint
-  std::string imm_project;   // --imm-project
-  std::string oss_signature = "v4";  // --oss-signature v4|v1
-  bool reveal_signed_urls = false;   // --reveal-signed-urls
+  std::string bucket;                     // --bucket
+  std::string region;                     // --region
+  std::string endpoint;                   // --endpoint
+  std::string imm_endpoint;               // --imm-endpoint
+  std::string imm_project;                // --imm-project
+  std::string oss_signature = "v4";       // --oss-signature v4|v1
+  bool reveal_signed_urls = false;        // --reveal-signed-urls
   std::uint64_t multipart_threshold = 0;  // --multipart-threshold BYTES (0: the client's 64 MiB)
 };
 

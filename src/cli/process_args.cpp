@@ -1,8 +1,8 @@
 #include "cli/process_args.h"
 
-#include "cli/args.h"
-
 #include <cstdlib>
+
+#include "cli/args.h"
 
 namespace omm::cli {
 
@@ -70,7 +70,8 @@ Result<ProcessArgs> parse_process_args(const std::vector<std::string>& args, con
     } else if (flag == "--operations") {
       operations_seen = true;
       if (inline_value) r.operations.push_back(value);
-      while (i + 1 < args.size() && args[i + 1].rfind("--", 0) != 0) r.operations.push_back(args[++i]);
+      while (i + 1 < args.size() && args[i + 1].rfind("--", 0) != 0)
+        r.operations.push_back(args[++i]);
       if (r.operations.empty()) return flag_error(flag, "needs at least one operation");
     } else if (flag == "--source" || flag == "--uri" || flag == "--output-mode" ||
                flag == "--output-path" || flag == "--target-key" || flag == "--bucket" ||
@@ -125,7 +126,8 @@ Result<ProcessArgs> parse_process_args(const std::vector<std::string>& args, con
       if (!n) {
         return Status::error("invalid_argument.env.ALIBABA_CLOUD_ASYNC_TIMEOUT_SECONDS",
                              "ALIBABA_CLOUD_ASYNC_TIMEOUT_SECONDS must be a whole number of "
-                             "seconds, got '" + *t + "'");
+                             "seconds, got '" +
+                                 *t + "'");
       }
       r.timeout_seconds = *n;
     }

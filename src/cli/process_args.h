@@ -29,9 +29,9 @@ struct ProcessArgs {
   std::string output_dir;  // --output-dir
   std::string watermark_key;
   std::vector<std::string> ignored_flags;  // --async, --wait: accepted, without effect
-  long long max_duration = 14400;  // --max-duration SECONDS (0: no limit), default 4 h
-  std::uint64_t max_fetch_bytes = 0;  // --max-fetch-bytes (0: the executor's default)
-  bool allow_private_uri = false;     // --allow-private-uri
+  long long max_duration = 14400;          // --max-duration SECONDS (0: no limit), default 4 h
+  std::uint64_t max_fetch_bytes = 0;       // --max-fetch-bytes (0: the executor's default)
+  bool allow_private_uri = false;          // --allow-private-uri
 };
 
 using EnvLookup = std::function<std::optional<std::string>(const std::string&)>;

@@ -20,11 +20,10 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "core/plan.h"
 #include "core/status.h"
@@ -66,8 +65,8 @@ struct JobTicket {
 
 struct ObjectListRequest {
   std::string prefix;
-  std::string delimiter;  // "" or "/"
-  int max_keys = 100;     // 1..1000
+  std::string delimiter;           // "" or "/"
+  int max_keys = 100;              // 1..1000
   std::string continuation_token;  // opaque (core/list_token.h), as object_list returned it
   std::optional<std::string> bucket;
   std::optional<std::string> region;

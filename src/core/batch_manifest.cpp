@@ -104,15 +104,16 @@ Result<BatchManifest> BatchManifest::open(const std::string& dir, const std::str
   state->batch_id = batch_id;
   state->dir = home.string();
   state->definition = definition;
-  state->fd = ::open((home / "manifest.jsonl").c_str(),
-                     O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  state->fd =
+      ::open((home / "manifest.jsonl").c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
   if (state->fd < 0) return io_error("cannot open the batch manifest");
   return BatchManifest(std::move(state));
 }
 
 Result<BatchManifest> BatchManifest::open_existing(const std::string& dir,
                                                    const std::string& batch_id) {
-  json definition = json::parse(read_file(fs::path(dir) / batch_id / "request.json"), nullptr, false);
+  json definition =
+      json::parse(read_file(fs::path(dir) / batch_id / "request.json"), nullptr, false);
   if (definition.is_discarded()) {
     return Status::error("batch.io", fmt::format("the record of batch {} is unreadable", batch_id));
   }

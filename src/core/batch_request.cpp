@@ -15,8 +15,8 @@ using nlohmann::json;
 
 namespace {
 
-constexpr std::string_view kBatchTools[] = {"image_process", "image_inspect",  "image_detect",
-                                            "video_snapshot", "media_info",     "video_transcode",
+constexpr std::string_view kBatchTools[] = {"image_process",  "image_inspect", "image_detect",
+                                            "video_snapshot", "media_info",    "video_transcode",
                                             "audio_transcode"};
 constexpr std::string_view kReadOnly[] = {"image_inspect", "image_detect", "media_info"};
 constexpr std::string_view kAsyncTools[] = {"video_transcode", "audio_transcode"};
@@ -105,15 +105,16 @@ Result<BatchRequest> parse_batch_request(const json& args, const PlanOptions& op
       std::string text = suffix.is_string() ? suffix.get<std::string>() : std::string();
       if (text.empty() || text.size() > 16) {
         return s.nested("source").error(
-            "suffixes", fmt::format("suffixes must be 1..16 characters each, got {}",
-                                    quote_text(text)));
+            "suffixes",
+            fmt::format("suffixes must be 1..16 characters each, got {}", quote_text(text)));
       }
       r.suffixes.push_back(lower(text));
     }
   } else {
     r.by_prefix = false;
     const json keys = source.value("keys", json::array());
-    if (!keys.is_array() || keys.empty() || static_cast<std::int64_t>(keys.size()) > kMaxBatchItems) {
+    if (!keys.is_array() || keys.empty() ||
+        static_cast<std::int64_t>(keys.size()) > kMaxBatchItems) {
       return s.nested("source").error(
           "keys", fmt::format("keys must list 1..{} object keys", kMaxBatchItems));
     }
@@ -128,8 +129,8 @@ Result<BatchRequest> parse_batch_request(const json& args, const PlanOptions& op
   if (!r.arguments.is_object()) return s.error("arguments", "arguments must be an object");
   for (const char* own : {"source", "output", "dry_run", "wait_seconds", "bucket", "region"}) {
     if (r.arguments.contains(own)) {
-      return s.nested("arguments").error(
-          own, fmt::format("{} belongs to batch_process itself, not to arguments", own));
+      return s.nested("arguments")
+          .error(own, fmt::format("{} belongs to batch_process itself, not to arguments", own));
     }
   }
   const bool read_only = batch_tool_is_read_only(r.tool);
@@ -164,8 +165,8 @@ Result<BatchRequest> parse_batch_request(const json& args, const PlanOptions& op
       }
     } else {
       return s.nested("output").error(
-          "mode", fmt::format("output.mode must be one of save, download, got {}",
-                              quote_text(mode)));
+          "mode",
+          fmt::format("output.mode must be one of save, download, got {}", quote_text(mode)));
     }
   } else if (!read_only) {
     return s.error("output", fmt::format("{} needs output: {{\"mode\":\"save\",\"target_prefix\":"
@@ -174,9 +175,9 @@ Result<BatchRequest> parse_batch_request(const json& args, const PlanOptions& op
   }
   r.batch_id = args.value("batch_id", "");
   if (!r.batch_id.empty()) {
-    bool ok = r.batch_id.size() <= 64 &&
-              r.batch_id.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                           "0123456789_-") == std::string::npos;
+    bool ok = r.batch_id.size() <= 64 && r.batch_id.find_first_not_of(
+                                             "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                             "0123456789_-") == std::string::npos;
     if (!ok) {
       return s.error("batch_id", fmt::format("batch_id must be 1..64 characters of A-Z, a-z, "
                                              "0-9, '_', '-', got {}",
@@ -185,8 +186,8 @@ Result<BatchRequest> parse_batch_request(const json& args, const PlanOptions& op
   }
   r.max_items = args.value("max_items", kMaxBatchItems);
   if (r.max_items < 1 || r.max_items > kMaxBatchItems) {
-    return s.error("max_items", fmt::format("max_items must be 1..{}, got {}", kMaxBatchItems,
-                                            r.max_items));
+    return s.error("max_items",
+                   fmt::format("max_items must be 1..{}, got {}", kMaxBatchItems, r.max_items));
   }
   if (auto w = args.find("wait_seconds"); w != args.end() && w->is_number_integer()) {
     r.wait_seconds = w->get<std::int64_t>();
@@ -247,8 +248,8 @@ Result<Plan> batch_item_plan(const BatchRequest& r, const std::string& key,
 }
 
 json batch_definition(const BatchRequest& r) {
-  json source = r.by_prefix ? json{{"prefix", r.prefix}, {"suffixes", r.suffixes}}
-                            : json{{"keys", r.keys}};
+  json source =
+      r.by_prefix ? json{{"prefix", r.prefix}, {"suffixes", r.suffixes}} : json{{"keys", r.keys}};
   json output = nullptr;
   if (r.output == BatchRequest::Output::kSave) {
     output = {{"mode", "save"}, {"target_prefix", r.target_prefix}};

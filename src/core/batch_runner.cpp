@@ -61,11 +61,11 @@ struct BatchRunner::Batch {
   std::size_t total = 0;
   std::size_t finished = 0;  // done (now or before)
   std::size_t failed = 0;
-  std::size_t skipped = 0;  // done before: not run again
+  std::size_t skipped = 0;    // done before: not run again
   std::size_t remaining = 0;  // left for a later call (max_items)
-  std::size_t filtered = 0;  // under the prefix but without a chosen suffix
-  Status error;             // the batch itself could not run (listing failed …)
-  std::vector<json> items;  // at most kMaxResultItems, failures first
+  std::size_t filtered = 0;   // under the prefix but without a chosen suffix
+  Status error;               // the batch itself could not run (listing failed …)
+  std::vector<json> items;    // at most kMaxResultItems, failures first
   std::function<void(double, const std::string&)> progress;
 };
 
@@ -160,14 +160,11 @@ Result<json> BatchRunner::dry_run(const BatchRequest& r) {
       items.push_back(std::move(item));
     }
   }
-  return json{{"success", true},
-              {"dry_run", true},
-              {"tool", r.tool},
-              {"operations", process},
-              {"total", keys->size()},
-              {"would_run", std::min<std::size_t>(keys->size(), r.max_items)},
-              {"filtered_out", filtered},
-              {"items", items}};
+  return json{
+      {"success", true},          {"dry_run", true},
+      {"tool", r.tool},           {"operations", process},
+      {"total", keys->size()},    {"would_run", std::min<std::size_t>(keys->size(), r.max_items)},
+      {"filtered_out", filtered}, {"items", items}};
 }
 
 Result<JobTicket> BatchRunner::start(const BatchRequest& request, const RunContext& context) {
@@ -489,8 +486,8 @@ Result<JobView> BatchRunner::cancel(const std::string& job_id, std::chrono::mill
 
 Result<std::string> BatchRunner::manifest_text(const std::string& batch_id) {
   if (options_.dir.empty() || !BatchManifest::exists(options_.dir, batch_id)) {
-    return Status::error("resource.not_found", "Resource not found: " +
-                                                   batch_manifest_uri(batch_id));
+    return Status::error("resource.not_found",
+                         "Resource not found: " + batch_manifest_uri(batch_id));
   }
   auto manifest = BatchManifest::open_existing(options_.dir, batch_id);
   if (!manifest.ok()) return manifest.status();

@@ -25,9 +25,8 @@
 #include <map>
 #include <memory>
 #include <mutex>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "core/backend.h"
 #include "core/batch_request.h"
@@ -36,9 +35,9 @@
 namespace omm::core {
 
 struct BatchOptions {
-  std::string dir;          // where manifests live (the server's own); empty: no batches
-  size_t max_batches = 2;   // batches running at once
-  size_t concurrency = 0;   // items at once; 0: the backend's batch_concurrency()
+  std::string dir;         // where manifests live (the server's own); empty: no batches
+  size_t max_batches = 2;  // batches running at once
+  size_t concurrency = 0;  // items at once; 0: the backend's batch_concurrency()
   std::int64_t max_wait_seconds = 600;
   PlanOptions plan_options;
   std::function<std::int64_t()> now_ms;  // default: the system clock

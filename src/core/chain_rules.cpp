@@ -8,26 +8,35 @@ namespace {
 // The rule an operation breaks when it does not run alone.
 std::string_view alone_rule(OpKind kind) {
   switch (kind) {
-    case OpKind::kInspect: return "info_alone";
-    case OpKind::kDetect: return "detect_alone";
-    case OpKind::kExtract: return "extract_alone";
-    case OpKind::kMedia: return "media_alone";
-    case OpKind::kTransfer: return "transfer_alone";
-    default: return {};
+    case OpKind::kInspect:
+      return "info_alone";
+    case OpKind::kDetect:
+      return "detect_alone";
+    case OpKind::kExtract:
+      return "extract_alone";
+    case OpKind::kMedia:
+      return "media_alone";
+    case OpKind::kTransfer:
+      return "transfer_alone";
+    default:
+      return {};
   }
 }
 
 std::string_view alone_reason(OpKind kind) {
   switch (kind) {
-    case OpKind::kInspect: return "info and average-hue run alone (tool image_inspect)";
+    case OpKind::kInspect:
+      return "info and average-hue run alone (tool image_inspect)";
     case OpKind::kDetect:
       return "a detection runs alone, one per call (tool image_detect)";
     case OpKind::kExtract:
       return "blindwatermark-extract runs alone (tool image_watermark_extract)";
     case OpKind::kMedia:
       return "one video, audio or hls operation per call, never with image operations";
-    case OpKind::kTransfer: return "upload and download run alone";
-    default: return {};
+    case OpKind::kTransfer:
+      return "upload and download run alone";
+    default:
+      return {};
   }
 }
 
@@ -49,8 +58,8 @@ Status check_chain(std::string_view tool, std::span<const OpSpec* const> ops) {
     for (OpKind kind : kAloneOrder) {
       for (const OpSpec* op : ops) {
         if (op->kind != kind) continue;
-        return alone_error(*op, fmt::format("got {} operations including {}", ops.size(),
-                                            op->skill_name));
+        return alone_error(
+            *op, fmt::format("got {} operations including {}", ops.size(), op->skill_name));
       }
     }
     std::size_t watermarks = 0;
@@ -64,7 +73,8 @@ Status check_chain(std::string_view tool, std::span<const OpSpec* const> ops) {
       if (ops[i]->kind == OpKind::kEmbed) {
         return Status::error("invalid_chain.blindwatermark_last",
                              fmt::format("blindwatermark must be the last operation; it is "
-                                         "operation {} of {}", i + 1, ops.size()));
+                                         "operation {} of {}",
+                                         i + 1, ops.size()));
       }
     }
   }

@@ -7,9 +7,8 @@
 //    "source":{"key":"in/a.jpg"},"target_key":"out/a.jpg", ...}
 #pragma once
 
-#include <string_view>
-
 #include <nlohmann/json_fwd.hpp>
+#include <string_view>
 
 #include "core/plan.h"
 

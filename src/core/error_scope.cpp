@@ -14,7 +14,8 @@ ErrorScope ErrorScope::for_op(const OpSpec& op) {
 }
 
 ErrorScope ErrorScope::nested(std::string_view field) const {
-  return ErrorScope(subject_, path_.empty() ? std::string(field) : path_ + "." + std::string(field));
+  return ErrorScope(subject_,
+                    path_.empty() ? std::string(field) : path_ + "." + std::string(field));
 }
 
 std::string ErrorScope::id(std::string_view field) const {

@@ -177,11 +177,10 @@ Result<json> Executor::read_batch_manifest(const std::string& uri) {
 
 Result<json> Executor::job_answer(const JobView& view) const {
   if (view.phase == JobPhase::kFailed) {
-    std::string message =
-        view.error.message().find(view.id) != std::string::npos
-            ? view.error.message()
-            : fmt::format("job {} ({}) failed: {}", view.id, view.fields.value("tool", ""),
-                          view.error.message());
+    std::string message = view.error.message().find(view.id) != std::string::npos
+                              ? view.error.message()
+                              : fmt::format("job {} ({}) failed: {}", view.id,
+                                            view.fields.value("tool", ""), view.error.message());
     return Status::error(view.error.id(), message);
   }
   json out = view.fields.is_object() ? view.fields : json::object();
@@ -224,8 +223,7 @@ Result<json> Executor::object_list(const ObjectListRequest& request) {
   return shaped(backend_->list_objects(request));
 }
 
-Result<json> Executor::object_head(const std::string& key,
-                                   const std::optional<std::string>& bucket,
+Result<json> Executor::object_head(const std::string& key, const std::optional<std::string>& bucket,
                                    const std::optional<std::string>& region) {
   if (Status s = backend_->check_location("object_head", bucket, region); !s) return s;
   return shaped(backend_->head_object(key, bucket));

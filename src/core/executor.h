@@ -40,9 +40,9 @@ struct Call {
 
 struct ExecutorOptions {
   std::int64_t default_wait_seconds = 45;
-  std::int64_t max_wait_seconds = 600;  // ALIBABA_CLOUD_ASYNC_TIMEOUT_SECONDS
+  std::int64_t max_wait_seconds = 600;   // ALIBABA_CLOUD_ASYNC_TIMEOUT_SECONDS
   std::chrono::seconds cancel_wait{30};  // how long a cancel waits for the job to end
-  std::string bucket;  // the configured bucket (dry-run saveas suffixes)
+  std::string bucket;                    // the configured bucket (dry-run saveas suffixes)
   // Where batch manifests live (the server's own state directory); empty: no batch_process.
   std::string batch_dir;
   size_t max_batches = 2;  // batches running at once

@@ -17,16 +17,19 @@ bool starts_with_ci(std::string_view text, std::string_view prefix) {
 
 bool is_http_url(std::string_view text) {
   std::size_t host = 0;
-  if (starts_with_ci(text, "http://")) host = 7;
-  else if (starts_with_ci(text, "https://")) host = 8;
-  else return false;
+  if (starts_with_ci(text, "http://"))
+    host = 7;
+  else if (starts_with_ci(text, "https://"))
+    host = 8;
+  else
+    return false;
   return text.size() > host && text[host] != '/';
 }
 
 bool all_of_chars(std::string_view text, std::string_view extra, bool upper) {
   for (char c : text) {
-    bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-              (upper && c >= 'A' && c <= 'Z') || extra.find(c) != std::string_view::npos;
+    bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (upper && c >= 'A' && c <= 'Z') ||
+              extra.find(c) != std::string_view::npos;
     if (!ok) return false;
   }
   return true;
@@ -37,8 +40,8 @@ Status check_text_field(std::string_view text, const ErrorScope& scope, std::str
   if (text.empty()) return scope.error(field, fmt::format("{} must not be empty", field));
   if (!is_valid_utf8(text)) return scope.error(field, fmt::format("{} must be valid UTF-8", field));
   if (has_control_chars(text)) {
-    return scope.error(field, fmt::format("{} must not contain control characters, got {}",
-                                          field, quote_text(text)));
+    return scope.error(field, fmt::format("{} must not contain control characters, got {}", field,
+                                          quote_text(text)));
   }
   return Status::ok();
 }
@@ -49,7 +52,11 @@ bool is_valid_utf8(std::string_view text) {
   std::size_t i = 0;
   while (i < text.size()) {
     unsigned char c = static_cast<unsigned char>(text[i]);
-    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    std::size_t len = c < 0x80           ? 1
+                      : (c >> 5) == 0x6  ? 2
+                      : (c >> 4) == 0xE  ? 3
+                      : (c >> 3) == 0x1E ? 4
+                                         : 0;
     if (len == 0 || i + len > text.size()) return false;
     std::uint32_t cp = len == 1 ? c : len == 2 ? (c & 0x1F) : len == 3 ? (c & 0x0F) : (c & 0x07);
     for (std::size_t k = 1; k < len; ++k) {
@@ -95,7 +102,8 @@ Status check_source_uri(std::string_view uri, const ErrorScope& scope, std::stri
   if (Status s = check_local_path(uri, scope, field); !s) return s;
   if (uri.front() != '/' && !is_http_url(uri)) {
     return scope.error(field, fmt::format("{} must be an absolute local path or an http(s) URL, "
-                                          "got {}", field, quote_text(uri)));
+                                          "got {}",
+                                          field, quote_text(uri)));
   }
   return Status::ok();
 }
@@ -114,15 +122,16 @@ Status check_bucket(std::string_view bucket, const ErrorScope& scope, std::strin
 Status check_region(std::string_view region, const ErrorScope& scope, std::string_view field) {
   if (region.size() < 2 || region.size() > 64 || !all_of_chars(region, "-", false)) {
     return scope.error(field, fmt::format("{} must be a region id like cn-hangzhou (a-z, 0-9, "
-                                          "'-'), got {}", field, quote_text(region)));
+                                          "'-'), got {}",
+                                          field, quote_text(region)));
   }
   return Status::ok();
 }
 
 Status check_endpoint(std::string_view endpoint, const ErrorScope& scope, std::string_view field) {
   if (!is_http_url(endpoint) || has_control_chars(endpoint) || endpoint.size() > 1024) {
-    return scope.error(field, fmt::format("{} must be an http(s) URL, got {}", field,
-                                          quote_text(endpoint)));
+    return scope.error(
+        field, fmt::format("{} must be an http(s) URL, got {}", field, quote_text(endpoint)));
   }
   return Status::ok();
 }
@@ -130,7 +139,8 @@ Status check_endpoint(std::string_view endpoint, const ErrorScope& scope, std::s
 Status check_imm_project(std::string_view name, const ErrorScope& scope, std::string_view field) {
   if (name.empty() || name.size() > 128 || !all_of_chars(name, "-_", true)) {
     return scope.error(field, fmt::format("{} must be 1..128 characters of A-Z, a-z, 0-9, '-', "
-                                          "'_', got {}", field, quote_text(name)));
+                                          "'_', got {}",
+                                          field, quote_text(name)));
   }
   return Status::ok();
 }

@@ -171,16 +171,19 @@ json oss_info(const json& ffprobe, bool audio_only) {
 
 MediaSummary summarize_oss_info(const json& info) {
   MediaSummary m;
-  const json& format = info.contains("Format") && info["Format"].is_object() ? info["Format"] : json::object();
+  const json& format =
+      info.contains("Format") && info["Format"].is_object() ? info["Format"] : json::object();
   m.duration = number_of(format, "Duration");
   m.size = static_cast<std::uint64_t>(std::max<std::int64_t>(0, int_of(format, "Size")));
   m.format = text_of(format, "FormatName");
   m.bit_rate = int_of(format, "BitRate");
   const json empty = json::object();
-  const json& streams = info.contains("Streams") && info["Streams"].is_object() ? info["Streams"] : empty;
+  const json& streams =
+      info.contains("Streams") && info["Streams"].is_object() ? info["Streams"] : empty;
   auto first = [&](const char* name) -> const json* {
     auto it = streams.find(name);
-    if (it == streams.end() || !it->is_array() || it->empty() || !(*it)[0].is_object()) return nullptr;
+    if (it == streams.end() || !it->is_array() || it->empty() || !(*it)[0].is_object())
+      return nullptr;
     return &(*it)[0];
   };
   if (const json* v = first("VideoStream")) {

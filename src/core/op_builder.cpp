@@ -1,9 +1,9 @@
 #include "core/op_builder.h"
 
+#include <spdlog/fmt/fmt.h>
+
 #include <algorithm>
 #include <set>
-
-#include <spdlog/fmt/fmt.h>
 
 #include "core/error_scope.h"
 #include "core/param_check.h"
@@ -39,7 +39,8 @@ Status check_names(const std::vector<RawParam>& given, std::span<const ParamSpec
   for (const std::string& name : seen) {  // std::set: alphabetical, whatever the input order
     if (find_in(specs, name) != nullptr) continue;
     if (specs.empty()) {
-      return scope.error(name, fmt::format("{} is not a parameter of {}; it takes none", name, what));
+      return scope.error(name,
+                         fmt::format("{} is not a parameter of {}; it takes none", name, what));
     }
     return scope.error(name, fmt::format("{} is not a documented {} parameter; allowed: {}", name,
                                          what, names_of(specs)));
@@ -63,8 +64,8 @@ Result<std::vector<Param>> check_values(const std::vector<RawParam>& given,
   }
   for (const ParamSpec& spec : specs) {
     if (!spec.required) continue;
-    bool present = std::any_of(out.begin(), out.end(),
-                               [&](const Param& p) { return p.spec == &spec; });
+    bool present =
+        std::any_of(out.begin(), out.end(), [&](const Param& p) { return p.spec == &spec; });
     if (!present) return scope.error(spec.name, fmt::format("{} is required", spec.name));
   }
   return out;
@@ -87,7 +88,8 @@ Result<std::vector<ConcatInput>> build_inputs(const RawOp& raw, const ErrorScope
     ConcatInput item;
     for (const Param& p : *values) {
       if (p.name() == "key") item.key = p.as_text();
-      if (p.name() == "position") item.position = p.as_text() == "pre" ? Position::kPre : Position::kSur;
+      if (p.name() == "position")
+        item.position = p.as_text() == "pre" ? Position::kPre : Position::kSur;
       if (p.name() == "ss") item.ss = p.as_int();
       if (p.name() == "t") item.t = p.as_int();
     }

@@ -1,28 +1,27 @@
 #include "core/op_catalog.h"
 
 #include <algorithm>
-
 #include <nlohmann/json.hpp>
 
 namespace omm::core {
 namespace {
 
-constexpr std::string_view kProcessArgs[] = {"source",  "operations", "output", "no_download",
-                                             "bucket",  "region",     "dry_run", "verify"};
+constexpr std::string_view kProcessArgs[] = {"source", "operations", "output",  "no_download",
+                                             "bucket", "region",     "dry_run", "verify"};
 constexpr std::string_view kInspectArgs[] = {"source", "what", "bucket", "region", "dry_run"};
 constexpr std::string_view kDetectArgs[] = {"source", "detect", "bucket", "region", "dry_run"};
 constexpr std::string_view kExtractArgs[] = {"source", "wait_seconds", "bucket", "region",
                                              "dry_run"};
 constexpr std::string_view kAsyncArgs[] = {"source", "output",  "no_download",  "bucket",
                                            "region", "dry_run", "wait_seconds", "verify"};
-constexpr std::string_view kConcatArgs[] = {"kind",   "source",  "inputs",       "output",
-                                            "no_download", "bucket", "region", "dry_run",
+constexpr std::string_view kConcatArgs[] = {"kind",         "source", "inputs", "output",
+                                            "no_download",  "bucket", "region", "dry_run",
                                             "wait_seconds", "verify"};
 constexpr std::string_view kSnapshotArgs[] = {"source", "output",  "no_download", "bucket",
                                               "region", "dry_run", "verify"};
 constexpr std::string_view kInfoArgs[] = {"source", "kind", "bucket", "region", "dry_run"};
-constexpr std::string_view kHlsArgs[] = {"source", "output",  "no_download",
-                                         "bucket", "region",  "dry_run"};
+constexpr std::string_view kHlsArgs[] = {"source", "output", "no_download",
+                                         "bucket", "region", "dry_run"};
 constexpr std::string_view kUploadArgs[] = {"uri", "target_key", "bucket", "region"};
 constexpr std::string_view kDownloadArgs[] = {"key", "path", "bucket", "region"};
 
@@ -92,10 +91,18 @@ nlohmann::json param_to_json(const ParamSpec& p) {
 
 std::span<const OpSpec> transfer_ops() {
   static const OpSpec kOps[] = {
-      OpSpec{.name = "upload", .skill_name = "upload", .prefix = "", .action = "upload",
-             .tool = "object_upload", .kind = OpKind::kTransfer},
-      OpSpec{.name = "download", .skill_name = "download", .prefix = "", .action = "download",
-             .tool = "object_download", .kind = OpKind::kTransfer},
+      OpSpec{.name = "upload",
+             .skill_name = "upload",
+             .prefix = "",
+             .action = "upload",
+             .tool = "object_upload",
+             .kind = OpKind::kTransfer},
+      OpSpec{.name = "download",
+             .skill_name = "download",
+             .prefix = "",
+             .action = "download",
+             .tool = "object_download",
+             .kind = OpKind::kTransfer},
   };
   return kOps;
 }
@@ -154,29 +161,44 @@ std::vector<std::string_view> skill_op_names() {
 
 std::string_view to_string(ParamType t) {
   switch (t) {
-    case ParamType::kInt: return "integer";
+    case ParamType::kInt:
+      return "integer";
     case ParamType::kDecimal:
       return "number";
-    case ParamType::kEnum: return "enum";
-    case ParamType::kColor: return "color";
-    case ParamType::kSize: return "size";
-    case ParamType::kText: return "text";
-    case ParamType::kKey: return "key";
-    case ParamType::kToken: return "token";
-    case ParamType::kPreprocess: return "preprocess";
+    case ParamType::kEnum:
+      return "enum";
+    case ParamType::kColor:
+      return "color";
+    case ParamType::kSize:
+      return "size";
+    case ParamType::kText:
+      return "text";
+    case ParamType::kKey:
+      return "key";
+    case ParamType::kToken:
+      return "token";
+    case ParamType::kPreprocess:
+      return "preprocess";
   }
   return "?";
 }
 
 std::string_view to_string(OpKind k) {
   switch (k) {
-    case OpKind::kBasic: return "basic";
-    case OpKind::kEmbed: return "embed";
-    case OpKind::kInspect: return "inspect";
-    case OpKind::kDetect: return "detect";
-    case OpKind::kExtract: return "extract";
-    case OpKind::kMedia: return "media";
-    case OpKind::kTransfer: return "transfer";
+    case OpKind::kBasic:
+      return "basic";
+    case OpKind::kEmbed:
+      return "embed";
+    case OpKind::kInspect:
+      return "inspect";
+    case OpKind::kDetect:
+      return "detect";
+    case OpKind::kExtract:
+      return "extract";
+    case OpKind::kMedia:
+      return "media";
+    case OpKind::kTransfer:
+      return "transfer";
   }
   return "?";
 }
@@ -185,11 +207,16 @@ std::string_view to_string(Category c) { return c == Category::kAsync ? "async" 
 
 std::string_view to_string(OutputRule r) {
   switch (r) {
-    case OutputRule::kNone: return "none";
-    case OutputRule::kSync: return "url|download|save";
-    case OutputRule::kAsync: return "save";
-    case OutputRule::kUrlOnly: return "url";
-    case OutputRule::kTransfer: return "transfer";
+    case OutputRule::kNone:
+      return "none";
+    case OutputRule::kSync:
+      return "url|download|save";
+    case OutputRule::kAsync:
+      return "save";
+    case OutputRule::kUrlOnly:
+      return "url";
+    case OutputRule::kTransfer:
+      return "transfer";
   }
   return "?";
 }
@@ -223,7 +250,9 @@ nlohmann::json catalog_to_json() {
                      {"args", std::vector<std::string>(t.args.begin(), t.args.end())},
                      {"read_only", t.read_only}});
   }
-  return {{"operations", ops}, {"concat_inputs", inputs}, {"tools", tools},
+  return {{"operations", ops},
+          {"concat_inputs", inputs},
+          {"tools", tools},
           {"max_concat_inputs", kMaxConcatInputs}};
 }
 

@@ -11,12 +11,11 @@
 
 #include <cstdint>
 #include <limits>
+#include <nlohmann/json_fwd.hpp>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json_fwd.hpp>
 
 #include "core/status.h"
 
@@ -57,15 +56,15 @@ struct KeyAlias {
 struct ParamSpec {
   std::string_view name;  // OSS's name as on the wire; "value" for value-only operations
   ParamType type = ParamType::kInt;
-  std::int64_t min = 0;   // kInt range, kSize per side, kText/kToken/kPreprocess length
+  std::int64_t min = 0;  // kInt range, kSize per side, kText/kToken/kPreprocess length
   std::int64_t max = 0;
   std::span<const std::string_view> values = {};  // kEnum: canonical values, documented order
   std::span<const std::int64_t> int_values = {};  // kInt: the only allowed values, if non-empty
   std::span<const ValueAlias> aliases = {};       // kEnum: accepted spellings
   WireEncoding encoding = WireEncoding::kPlain;
   bool required = false;
-  bool even = false;      // kSize: both sides must be even
-  bool chars = false;     // kText: min/max count UTF-8 characters instead of bytes
+  bool even = false;           // kSize: both sides must be even
+  bool chars = false;          // kText: min/max count UTF-8 characters instead of bytes
   std::string_view note = {};  // meaning and source of the range
 };
 
@@ -95,9 +94,9 @@ struct OpSpec {
   std::string_view tool;        // DESIGN.md tool, e.g. "video_transcode"
   OpKind kind = OpKind::kBasic;
   Category category = Category::kSync;
-  bool value_only = false;      // renders "<action>,<value>"; the parameter is named "value"
-  bool takes_inputs = false;    // concat: has pre/sur inputs
-  std::span<const ParamSpec> params = {};     // render order = documented table order
+  bool value_only = false;    // renders "<action>,<value>"; the parameter is named "value"
+  bool takes_inputs = false;  // concat: has pre/sur inputs
+  std::span<const ParamSpec> params = {};      // render order = documented table order
   std::span<const KeyAlias> cli_aliases = {};  // skill names accepted by the string syntax
   OpCheck check = nullptr;
   std::string_view rules = {};  // cross-parameter rules in words (for schemas and docs)

@@ -71,8 +71,7 @@ Status parse_params(const OpSpec& op, std::string_view text, RawOp& out) {
         preprocess->value.shown = quote_text(preprocess->value.s);
         continue;
       }
-      return syntax_error(op, fmt::format("parameter {} has no '=' value",
-                                          quote_text(item, '\'')));
+      return syntax_error(op, fmt::format("parameter {} has no '=' value", quote_text(item, '\'')));
     }
     std::string_view key = trim(item.substr(0, eq));
     if (key.empty()) {
@@ -93,7 +92,8 @@ Status parse_segment(const OpSpec& op, std::string_view piece, RawOp& out) {
     std::size_t us = items[i].find('_');
     if (us == std::string_view::npos) {
       return syntax_error(op, fmt::format("segment item '{}' must be name_value (o_<base64 key>, "
-                                          "ss_<ms>, t_<ms>)", items[i]));
+                                          "ss_<ms>, t_<ms>)",
+                                          items[i]));
     }
     std::string_view name = items[i].substr(0, us);
     std::string_view value = items[i].substr(us + 1);
@@ -105,7 +105,8 @@ Status parse_segment(const OpSpec& op, std::string_view piece, RawOp& out) {
     if (!key) {
       return Status::error("invalid_argument.media_concat.inputs.key",
                            fmt::format("key must be URL-safe base64 in the string syntax "
-                                       "(o_<base64 key>), got {}", quote_text(value)));
+                                       "(o_<base64 key>), got {}",
+                                       quote_text(value)));
     }
     in.fields.push_back({"key", RawValue::text(*key)});
   }
@@ -155,7 +156,8 @@ Result<RawOp> parse_op_string(std::string_view text) {
                                      join(skill_op_names())));
   }
   RawOp op{spec, {}, {}};
-  std::string_view rest = colon == std::string_view::npos ? std::string_view() : text.substr(colon + 1);
+  std::string_view rest =
+      colon == std::string_view::npos ? std::string_view() : text.substr(colon + 1);
   Status s = spec->takes_inputs ? parse_concat(*spec, rest, op) : parse_params(*spec, rest, op);
   if (!s) return s;
   return op;

@@ -4,9 +4,7 @@
 
 namespace omm::core {
 
-std::string Param::plain() const {
-  return is_int() ? std::to_string(as_int()) : as_text();
-}
+std::string Param::plain() const { return is_int() ? std::to_string(as_int()) : as_text(); }
 
 std::string_view to_string(Position p) { return p == Position::kPre ? "pre" : "sur"; }
 

@@ -18,11 +18,12 @@ using PT = ParamType;
 constexpr std::string_view kResizeModes[] = {"lfit", "mfit", "fill", "pad", "fixed"};
 constexpr std::int64_t kZeroOne[] = {0, 1};
 constexpr std::int64_t kFlipValues[] = {0, 1, 2};
-constexpr std::string_view kCropGravity[] = {"nw", "north", "ne",  "west", "center", "east",
+constexpr std::string_view kCropGravity[] = {"nw", "north", "ne", "west", "center", "east",
                                              "sw", "south", "se", "auto", "face"};
 constexpr ValueAlias kGravityShort[] = {
     {"n", "north"}, {"w", "west"}, {"c", "center"}, {"e", "east"}, {"s", "south"}};
-constexpr std::string_view kFormats[] = {"jpg", "png", "webp", "bmp", "gif", "tiff", "heic", "avif"};
+constexpr std::string_view kFormats[] = {"jpg", "png",  "webp", "bmp",
+                                         "gif", "tiff", "heic", "avif"};
 constexpr ValueAlias kFormatAliases[] = {{"jpeg", "jpg"}};
 constexpr std::string_view kBlurGravity[] = {"face", "faces"};
 
@@ -43,7 +44,10 @@ constexpr ParamSpec kCrop[] = {
     {.name = "h", .min = 0, .max = 30000, .note = "[0, image height]; default: to the edge [D]"},
     {.name = "x", .min = 0, .max = 30000, .note = "origin x from the anchor [D]"},
     {.name = "y", .min = 0, .max = 30000, .note = "origin y from the anchor [D]"},
-    {.name = "g", .type = PT::kEnum, .values = kCropGravity, .aliases = kGravityShort,
+    {.name = "g",
+     .type = PT::kEnum,
+     .values = kCropGravity,
+     .aliases = kGravityShort,
      .note = "anchor, default nw [D]; auto and face need IMM (skill reference)"},
     {.name = "p", .min = 1, .max = 200, .note = "zoom percent, only with g=face (skill reference)"},
 };
@@ -58,7 +62,9 @@ constexpr ParamSpec kRotate[] = {
     {.name = "value", .min = 0, .max = 360, .required = true, .note = "clockwise degrees [D]"}};
 constexpr KeyAlias kRotateAliases[] = {{"angle", "value"}, {"degree", "value"}};
 
-constexpr ParamSpec kFlip[] = {{.name = "value", .int_values = kFlipValues, .required = true,
+constexpr ParamSpec kFlip[] = {{.name = "value",
+                                .int_values = kFlipValues,
+                                .required = true,
                                 .note = "0 vertical, 1 horizontal, 2 both (skill reference)"}};
 constexpr KeyAlias kVAlias[] = {{"v", "value"}};
 
@@ -67,8 +73,11 @@ constexpr ParamSpec kQuality[] = {
     {.name = "Q", .min = 1, .max = 100, .note = "absolute quality [D]"},
 };
 
-constexpr ParamSpec kFormat[] = {{.name = "value", .type = PT::kEnum, .values = kFormats,
-                                  .aliases = kFormatAliases, .required = true,
+constexpr ParamSpec kFormat[] = {{.name = "value",
+                                  .type = PT::kEnum,
+                                  .values = kFormats,
+                                  .aliases = kFormatAliases,
+                                  .required = true,
                                   .note = "output format [D]; jpeg is sent as jpg"}};
 constexpr KeyAlias kFormatKeyAliases[] = {{"target", "value"}};
 
@@ -79,9 +88,14 @@ constexpr KeyAlias kInterlaceAliases[] = {{"mode", "value"}};
 constexpr ParamSpec kBlur[] = {
     {.name = "r", .min = 1, .max = 50, .required = true, .note = "radius [D]"},
     {.name = "s", .min = 1, .max = 50, .required = true, .note = "sigma [D]"},
-    {.name = "g", .type = PT::kEnum, .values = kBlurGravity,
+    {.name = "g",
+     .type = PT::kEnum,
+     .values = kBlurGravity,
      .note = "face: largest face, faces: all faces; needs IMM [D]"},
-    {.name = "p", .min = 1, .max = 200, .note = "blurred area, percent of the face, only with g [D]"},
+    {.name = "p",
+     .min = 1,
+     .max = 200,
+     .note = "blurred area, percent of the face, only with g [D]"},
 };
 
 constexpr ParamSpec kSharpen[] = {
@@ -149,8 +163,8 @@ Status check_quality(Operation& op, const ErrorScope& scope) {
 
 Status check_blur(Operation& op, const ErrorScope& scope) {
   if (const Param* p = op.find("p"); p != nullptr && !op.has("g")) {
-    return scope.error("p", fmt::format("p is only allowed with g (face or faces), got p={}",
-                                        p->as_int()));
+    return scope.error(
+        "p", fmt::format("p is only allowed with g (face or faces), got p={}", p->as_int()));
   }
   return Status::ok();
 }

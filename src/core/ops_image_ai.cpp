@@ -18,15 +18,24 @@ using PT = ParamType;
 constexpr std::string_view kStrengths[] = {"low", "medium", "high"};
 
 constexpr ParamSpec kEmbed[] = {
-    {.name = "content", .type = PT::kText, .min = 1, .max = 256,
-     .encoding = WireEncoding::kBase64, .required = true, .chars = true,
+    {.name = "content",
+     .type = PT::kText,
+     .min = 1,
+     .max = 256,
+     .encoding = WireEncoding::kBase64,
+     .required = true,
+     .chars = true,
      .note = "watermark text, at most 256 characters (IMM blind watermark limits)"},
-    {.name = "s", .type = PT::kEnum, .values = kStrengths,
+    {.name = "s",
+     .type = PT::kEnum,
+     .values = kStrengths,
      .note = "strength, default low (skill); the extract must use the same level"},
 };
 
 constexpr ParamSpec kExtract[] = {
-    {.name = "s", .type = PT::kEnum, .values = kStrengths,
+    {.name = "s",
+     .type = PT::kEnum,
+     .values = kStrengths,
      .note = "StrengthLevel of IMM CreateDecodeBlindWatermarkTask; must match the embed"},
 };
 

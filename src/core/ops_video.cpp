@@ -13,12 +13,12 @@ namespace {
 
 using PT = ParamType;
 
-constexpr std::string_view kContainers[] = {"mp4",  "mkv", "mov",  "asf", "avi", "mxf",
-                                            "ts",   "flv", "webm", "mp3", "aac", "flac",
-                                            "oga",  "ac3", "opus", "amr"};
+constexpr std::string_view kContainers[] = {"mp4", "mkv", "mov",  "asf", "avi", "mxf",
+                                            "ts",  "flv", "webm", "mp3", "aac", "flac",
+                                            "oga", "ac3", "opus", "amr"};
 constexpr std::string_view kVideoCodecs[] = {"copy", "h264", "h265", "vp9"};
 constexpr std::string_view kHlsVideoCodecs[] = {"h264", "h265"};
-constexpr std::string_view kAudioCodecs[] = {"copy", "mp3", "aac",  "flac", "vorbis",
+constexpr std::string_view kAudioCodecs[] = {"copy", "mp3",  "aac", "flac", "vorbis",
                                              "ac3",  "opus", "pcm", "amr"};
 constexpr std::string_view kScaleTypes[] = {"crop", "stretch", "fill", "fit"};
 constexpr std::string_view kFrameFormats[] = {"jpg", "png"};
@@ -184,9 +184,14 @@ constexpr ParamSpec kVideoConcat[] = {
 
 constexpr std::string_view kPositions[] = {"pre", "sur"};
 constexpr ParamSpec kConcatInput[] = {
-    {.name = "key", .type = PT::kKey, .encoding = WireEncoding::kBase64, .required = true,
+    {.name = "key",
+     .type = PT::kKey,
+     .encoding = WireEncoding::kBase64,
+     .required = true,
      .note = "plain object key in the same bucket; rendered o_<b64>"},
-    {.name = "position", .type = PT::kEnum, .values = kPositions,
+    {.name = "position",
+     .type = PT::kEnum,
+     .values = kPositions,
      .note = "pre: before the source, sur (default): after it"},
     {.name = "ss", .min = 0, .max = kNoMax, .note = "start, ms"},
     {.name = "t", .min = 0, .max = kNoMax, .note = "duration, ms"},

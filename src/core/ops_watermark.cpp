@@ -18,20 +18,23 @@ namespace {
 
 using PT = ParamType;
 
-constexpr std::string_view kGravity[] = {"nw", "north", "ne", "west", "center",
-                                         "east", "sw", "south", "se"};
+constexpr std::string_view kGravity[] = {"nw",   "north", "ne",    "west", "center",
+                                         "east", "sw",    "south", "se"};
 constexpr ValueAlias kGravityShort[] = {
     {"n", "north"}, {"w", "west"}, {"c", "center"}, {"e", "east"}, {"s", "south"}};
 constexpr std::int64_t kZeroOne[] = {0, 1};
 constexpr std::int64_t kAlign[] = {0, 1, 2};
-constexpr std::string_view kFonts[] = {"wqy-zenhei",       "wqy-microhei",      "fangzhengshusong",
-                                       "fangzhengkaiti",   "fangzhengheiti",    "fangzhengfangsong",
+constexpr std::string_view kFonts[] = {"wqy-zenhei",       "wqy-microhei",   "fangzhengshusong",
+                                       "fangzhengkaiti",   "fangzhengheiti", "fangzhengfangsong",
                                        "droidsansfallback"};
 
 constexpr ParamSpec kWatermark[] = {
     // basic
     {.name = "t", .min = 0, .max = 100, .note = "opacity, default 100 [D]"},
-    {.name = "g", .type = PT::kEnum, .values = kGravity, .aliases = kGravityShort,
+    {.name = "g",
+     .type = PT::kEnum,
+     .values = kGravity,
+     .aliases = kGravityShort,
      .note = "position, default se [D]"},
     {.name = "x", .min = 0, .max = 4096, .note = "horizontal margin, default 10 [D]"},
     {.name = "y", .min = 0, .max = 4096, .note = "vertical margin, default 10 [D]"},
@@ -40,15 +43,27 @@ constexpr ParamSpec kWatermark[] = {
     {.name = "padx", .min = 0, .max = 4096, .note = "gap between tiles, only with fill=1 [D]"},
     {.name = "pady", .min = 0, .max = 4096, .note = "gap between tiles, only with fill=1 [D]"},
     // image
-    {.name = "image", .type = PT::kKey, .encoding = WireEncoding::kBase64,
+    {.name = "image",
+     .type = PT::kKey,
+     .encoding = WireEncoding::kBase64,
      .note = "object key of the mark in the same bucket [D]"},
-    {.name = "preprocess", .type = PT::kPreprocess, .min = 1, .max = 512,
+    {.name = "preprocess",
+     .type = PT::kPreprocess,
+     .min = 1,
+     .max = 512,
      .note = "actions applied to the mark (resize, crop, indexcrop, rounded-corners, rotate; "
              "P_ inside resize); folded into image [D]"},
     // text
-    {.name = "text", .type = PT::kText, .min = 1, .max = 64, .encoding = WireEncoding::kBase64,
+    {.name = "text",
+     .type = PT::kText,
+     .min = 1,
+     .max = 64,
+     .encoding = WireEncoding::kBase64,
      .note = "text, at most 64 bytes [D]"},
-    {.name = "type", .type = PT::kEnum, .values = kFonts, .encoding = WireEncoding::kBase64,
+    {.name = "type",
+     .type = PT::kEnum,
+     .values = kFonts,
+     .encoding = WireEncoding::kBase64,
      .note = "font, OSS default wqy-zenhei; none is injected [D]"},
     {.name = "color", .type = PT::kColor, .note = "text colour, default 000000 [D]"},
     {.name = "size", .min = 1, .max = 1000, .note = "text size, px, default 40 [D]"},
@@ -61,8 +76,8 @@ constexpr ParamSpec kWatermark[] = {
 };
 constexpr KeyAlias kAliases[] = {{"opacity", "t"}, {"tile", "fill"}};
 
-constexpr std::string_view kPreprocessActions[] = {"resize", "crop", "indexcrop",
-                                                   "rounded-corners", "rotate"};
+constexpr std::string_view kPreprocessActions[] = {"resize", "crop", "indexcrop", "rounded-corners",
+                                                   "rotate"};
 
 bool is_allowed_action(std::string_view action) {
   for (std::string_view a : kPreprocessActions) {
@@ -151,7 +166,8 @@ Status check_watermark(Operation& op, const ErrorScope& scope) {
   if (!text) {
     for (std::string_view name : {"type", "color", "size", "shadow", "rotate"}) {
       if (op.has(name)) {
-        return scope.error(name, fmt::format("{} applies to text watermarks; text is missing", name));
+        return scope.error(name,
+                           fmt::format("{} applies to text watermarks; text is missing", name));
       }
     }
   }
@@ -194,9 +210,10 @@ const OpSpec& watermark_op() {
       .params = kWatermark,
       .cli_aliases = kAliases,
       .check = check_watermark,
-      .rules = "text or image required; type, color, size, shadow, rotate need text; order, "
-               "align, interval need text and image; padx, pady need fill=1; preprocess needs "
-               "image"};
+      .rules =
+          "text or image required; type, color, size, shadow, rotate need text; order, "
+          "align, interval need text and image; padx, pady need fill=1; preprocess needs "
+          "image"};
   return kOp;
 }
 

@@ -132,22 +132,24 @@ bool size_ok(const ParamSpec& spec, std::string_view s) {
   return true;
 }
 
-Result<ParamValue> check_string(const ParamSpec& spec, const RawValue& raw, const ErrorScope& scope) {
+Result<ParamValue> check_string(const ParamSpec& spec, const RawValue& raw,
+                                const ErrorScope& scope) {
   std::string_view n = spec.name;
   bool is_text = raw.kind == RawValue::Kind::kString;
   const std::string& s = raw.s;
   switch (spec.type) {
     case ParamType::kColor:
       if (is_text && is_hex_colour(s)) return ParamValue(s);
-      return scope.error(n, fmt::format("{} must be a 6-digit RGB hex colour like FFFFFF, got {}",
-                                        n, raw.shown));
+      return scope.error(
+          n, fmt::format("{} must be a 6-digit RGB hex colour like FFFFFF, got {}", n, raw.shown));
     case ParamType::kSize:
       if (is_text && size_ok(spec, s)) return ParamValue(s);
-      return scope.error(n, fmt::format("{} must be WxH with each side {}{}, got {}", n,
-                                        range_text(spec.min, spec.max),
-                                        spec.even ? " and even" : "", raw.shown));
+      return scope.error(
+          n, fmt::format("{} must be WxH with each side {}{}, got {}", n,
+                         range_text(spec.min, spec.max), spec.even ? " and even" : "", raw.shown));
     case ParamType::kKey:
-      if (!is_text) return scope.error(n, fmt::format("{} must be an object key, got {}", n, raw.shown));
+      if (!is_text)
+        return scope.error(n, fmt::format("{} must be an object key, got {}", n, raw.shown));
       if (Status st = check_object_key(s, scope, n); !st) return st;
       return ParamValue(s);
     case ParamType::kToken: {
@@ -162,14 +164,14 @@ Result<ParamValue> check_string(const ParamSpec& spec, const RawValue& raw, cons
       if (!is_text) return scope.error(n, fmt::format("{} must be a string, got {}", n, raw.shown));
       if (!is_valid_utf8(s)) return scope.error(n, fmt::format("{} must be valid UTF-8", n));
       if (has_control_chars(s)) {
-        return scope.error(n, fmt::format("{} must not contain control characters, got {}", n,
-                                          raw.shown));
+        return scope.error(
+            n, fmt::format("{} must not contain control characters, got {}", n, raw.shown));
       }
       std::int64_t len = spec.chars ? std::int64_t(utf8_length(s)) : std::int64_t(s.size());
       std::string_view unit = spec.chars ? "characters" : "bytes";
       if (len < spec.min || len > spec.max) {
-        return scope.error(n, fmt::format("{} must be {}..{} {}, got {} {}", n, spec.min,
-                                          spec.max, unit, len, unit));
+        return scope.error(n, fmt::format("{} must be {}..{} {}, got {} {}", n, spec.min, spec.max,
+                                          unit, len, unit));
       }
       return ParamValue(s);
     }
@@ -197,13 +199,17 @@ std::optional<std::int64_t> parse_int(std::string_view text) {
   return negative ? -v : v;
 }
 
-Result<ParamValue> check_param(const ParamSpec& spec, const RawValue& raw, const ErrorScope& scope) {
+Result<ParamValue> check_param(const ParamSpec& spec, const RawValue& raw,
+                               const ErrorScope& scope) {
   switch (spec.type) {
-    case ParamType::kInt: return check_int(spec, raw, scope);
+    case ParamType::kInt:
+      return check_int(spec, raw, scope);
     case ParamType::kDecimal:
       return check_decimal(spec, raw, scope);
-    case ParamType::kEnum: return check_enum(spec, raw, scope);
-    default: return check_string(spec, raw, scope);
+    case ParamType::kEnum:
+      return check_enum(spec, raw, scope);
+    default:
+      return check_string(spec, raw, scope);
   }
 }
 

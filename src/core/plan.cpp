@@ -6,10 +6,14 @@ namespace omm::core {
 
 std::string_view to_string(OutputMode m) {
   switch (m) {
-    case OutputMode::kNone: return "none";
-    case OutputMode::kUrl: return "url";
-    case OutputMode::kDownload: return "download";
-    case OutputMode::kSave: return "save";
+    case OutputMode::kNone:
+      return "none";
+    case OutputMode::kUrl:
+      return "url";
+    case OutputMode::kDownload:
+      return "download";
+    case OutputMode::kSave:
+      return "save";
   }
   return "?";
 }
@@ -74,16 +78,18 @@ nlohmann::json plan_to_json(const Plan& plan) {
     }
     ops.push_back(item);
   }
-  json out = {{"tool", plan.tool},
-              {"category", to_string(plan.category)},
-              {"source", {{plan.source.kind == Source::Kind::kKey ? "key" : "uri", plan.source.value}}},
-              {"operations", ops},
-              {"output", {{"mode", to_string(plan.output.mode)},
-                          {"path", plan.output.path},
-                          {"target_key", plan.output.target_key}}},
-              {"no_download", plan.no_download},
-              {"dry_run", plan.dry_run},
-              {"verify", plan.verify}};
+  json out = {
+      {"tool", plan.tool},
+      {"category", to_string(plan.category)},
+      {"source", {{plan.source.kind == Source::Kind::kKey ? "key" : "uri", plan.source.value}}},
+      {"operations", ops},
+      {"output",
+       {{"mode", to_string(plan.output.mode)},
+        {"path", plan.output.path},
+        {"target_key", plan.output.target_key}}},
+      {"no_download", plan.no_download},
+      {"dry_run", plan.dry_run},
+      {"verify", plan.verify}};
   if (plan.output.expires) out["output"]["expires"] = *plan.output.expires;
   if (plan.bucket) out["bucket"] = *plan.bucket;
   if (plan.region) out["region"] = *plan.region;

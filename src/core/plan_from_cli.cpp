@@ -19,8 +19,8 @@ Result<Plan> plan_from_cli(const CliRequest& request, const PlanOptions& options
   raw.output_path = request.output_path;
   raw.target_key = request.target_key;
   raw.expires = request.expires;
-  raw.output_given = request.output_mode || request.output_path || request.target_key ||
-                     request.expires;
+  raw.output_given =
+      request.output_mode || request.output_path || request.target_key || request.expires;
   raw.no_download = request.no_download;
   raw.dry_run = request.dry_run;
   raw.bucket = request.bucket;

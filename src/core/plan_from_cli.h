@@ -20,20 +20,20 @@
 namespace omm::core {
 
 struct CliRequest {
-  std::optional<std::string> source;  // --source KEY
-  std::optional<std::string> uri;     // --uri PATH_OR_URL
-  std::vector<std::string> operations;  // --operations OP [OP ...]
-  std::optional<std::string> output_mode;  // --output-mode url|download|save
-  std::optional<std::string> output_path;  // --output-path
-  std::optional<std::string> target_key;   // --target-key
-  std::optional<std::string> bucket;       // --bucket (the front end applies the env default)
-  std::optional<std::string> region;       // --region
-  std::optional<std::string> endpoint;     // --endpoint
-  std::optional<std::int64_t> expires;     // --expires
-  std::optional<std::string> imm_project;  // --imm-project
+  std::optional<std::string> source;            // --source KEY
+  std::optional<std::string> uri;               // --uri PATH_OR_URL
+  std::vector<std::string> operations;          // --operations OP [OP ...]
+  std::optional<std::string> output_mode;       // --output-mode url|download|save
+  std::optional<std::string> output_path;       // --output-path
+  std::optional<std::string> target_key;        // --target-key
+  std::optional<std::string> bucket;            // --bucket (the front end applies the env default)
+  std::optional<std::string> region;            // --region
+  std::optional<std::string> endpoint;          // --endpoint
+  std::optional<std::int64_t> expires;          // --expires
+  std::optional<std::string> imm_project;       // --imm-project
   std::optional<std::int64_t> timeout_seconds;  // --timeout-seconds
-  bool dry_run = false;      // --dry-run
-  bool no_download = false;  // --no-download
+  bool dry_run = false;                         // --dry-run
+  bool no_download = false;                     // --no-download
 };
 
 Result<Plan> plan_from_cli(const CliRequest& request, const PlanOptions& options = {});

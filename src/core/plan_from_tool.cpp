@@ -2,11 +2,11 @@
 // (objects, strings, booleans); every value rule runs in build_plan, shared with the CLI.
 #include "core/plan_from_tool.h"
 
+#include <spdlog/fmt/fmt.h>
+
 #include <algorithm>
 #include <limits>
-
 #include <nlohmann/json.hpp>
-#include <spdlog/fmt/fmt.h>
 
 #include "core/error_scope.h"
 #include "core/plan_builder.h"
@@ -79,8 +79,8 @@ Status read_object_fields(const json& v, const ErrorScope& scope, std::string_vi
   ErrorScope inner = scope.nested(field);
   for (const auto& [key, value] : v.items()) {
     if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-      return inner.error(key, fmt::format("{} is not a field of {}; allowed: {}", key, field,
-                                          join(allowed)));
+      return inner.error(
+          key, fmt::format("{} is not a field of {}; allowed: {}", key, field, join(allowed)));
     }
   }
   return Status::ok();
@@ -124,7 +124,8 @@ Status read_inputs(const json& v, const ErrorScope& scope, RawOp& op) {
   std::string_view shape = "inputs must be an array of {\"key\", \"position\"?, \"ss\"?, \"t\"?}";
   if (!v.is_array()) return scope.error("inputs", fmt::format("{}, got {}", shape, shown(v)));
   for (const json& item : v) {
-    if (!item.is_object()) return scope.error("inputs", fmt::format("{}, got {}", shape, shown(item)));
+    if (!item.is_object())
+      return scope.error("inputs", fmt::format("{}, got {}", shape, shown(item)));
     RawInput in;
     for (const auto& [key, value] : item.items()) in.fields.push_back({key, raw_from_json(value)});
     op.inputs.push_back(std::move(in));
@@ -135,7 +136,8 @@ Status read_inputs(const json& v, const ErrorScope& scope, RawOp& op) {
 Result<RawOp> read_image_op(const json& item, const ErrorScope& scope) {
   if (!item.is_object()) {
     return scope.error("operations", fmt::format("each operation must be an object with \"op\", "
-                                                 "got {}", shown(item)));
+                                                 "got {}",
+                                                 shown(item)));
   }
   auto op_name = item.find("op");
   if (op_name == item.end() || !op_name->is_string()) {
@@ -147,9 +149,9 @@ Result<RawOp> read_image_op(const json& item, const ErrorScope& scope) {
   if (spec == nullptr) {
     std::vector<std::string_view> allowed;
     for (const OpSpec* op : ops_for_tool("image_process")) allowed.push_back(op->name);
-    return Status::error("invalid_argument.operations",
-                         fmt::format("unknown operation {}; allowed: {}", quote_text(name, '\''),
-                                     join(allowed)));
+    return Status::error(
+        "invalid_argument.operations",
+        fmt::format("unknown operation {}; allowed: {}", quote_text(name, '\''), join(allowed)));
   }
   RawOp op{spec, {}, {}};
   for (const auto& [key, value] : item.items()) {
@@ -182,12 +184,12 @@ Result<const OpSpec*> select_op(std::string_view tool, const json& args, const E
       return find_op(fmt::format("{}_{}", choices[i], tool == "media_info" ? "info" : "concat"));
     }
   }
-  return scope.error(field, fmt::format("{} must be one of {}, got {}", field, join(choices),
-                                        shown(*it)));
+  return scope.error(field,
+                     fmt::format("{} must be one of {}, got {}", field, join(choices), shown(*it)));
 }
 
-Status read_common(const std::string& key, const json& v, const ErrorScope& scope,
-                   RawRequest& raw, RawOp& op) {
+Status read_common(const std::string& key, const json& v, const ErrorScope& scope, RawRequest& raw,
+                   RawOp& op) {
   if (key == "source") return read_source(v, scope, raw);
   if (key == "output") return read_output(v, scope, raw);
   if (key == "no_download") return read_bool(v, scope, key, raw.no_download);
@@ -248,8 +250,8 @@ Result<Plan> plan_from_tool(std::string_view tool_name, const json& args,
     auto ops = a.find("operations");
     if (ops == a.end()) return scope.error("operations", "operations is required");
     if (!ops->is_array()) {
-      return scope.error("operations", fmt::format("operations must be an array, got {}",
-                                                   shown(*ops)));
+      return scope.error("operations",
+                         fmt::format("operations must be an array, got {}", shown(*ops)));
     }
     for (const json& item : *ops) {
       Result<RawOp> op = read_image_op(item, scope);

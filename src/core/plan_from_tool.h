@@ -5,9 +5,8 @@
 // still safe. Errors carry the ids of docs/contracts.md. Pure; thread-safe.
 #pragma once
 
-#include <string_view>
-
 #include <nlohmann/json_fwd.hpp>
+#include <string_view>
 
 #include "core/plan.h"
 #include "core/status.h"

@@ -20,9 +20,9 @@ struct RawValue {
   enum class Kind { kInt, kNumber, kString, kOther };
   Kind kind = Kind::kString;
   std::int64_t i = 0;
-  double d = 0;       // kNumber: a JSON number with a fraction or exponent
-  std::string s;      // kString: the text
-  std::string shown;  // how the value reads in a message: 5, "abc", true, 6.5
+  double d = 0;            // kNumber: a JSON number with a fraction or exponent
+  std::string s;           // kString: the text
+  std::string shown;       // how the value reads in a message: 5, "abc", true, 6.5
   bool from_text = false;  // string syntax: integers may be written as text
 
   static RawValue text(std::string s);  // a value of the string syntax

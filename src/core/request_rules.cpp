@@ -20,10 +20,14 @@ std::optional<OutputMode> parse_mode(std::string_view text) {
 
 bool mode_allowed(OutputRule rule, OutputMode mode) {
   switch (rule) {
-    case OutputRule::kSync: return true;
-    case OutputRule::kAsync: return mode == OutputMode::kSave;
-    case OutputRule::kUrlOnly: return mode == OutputMode::kUrl;
-    default: return false;
+    case OutputRule::kSync:
+      return true;
+    case OutputRule::kAsync:
+      return mode == OutputMode::kSave;
+    case OutputRule::kUrlOnly:
+      return mode == OutputMode::kUrl;
+    default:
+      return false;
   }
 }
 
@@ -32,15 +36,15 @@ Result<OutputMode> resolve_mode(const RawRequest& raw, const Plan& plan, OutputR
   std::string text = raw.output_mode.value_or(rule == OutputRule::kAsync ? "save" : "url");
   std::optional<OutputMode> mode = parse_mode(text);
   if (!mode) {
-    return out.error("mode", fmt::format("mode must be one of {}, got {}", join(kAllModes),
-                                         quote_text(text)));
+    return out.error(
+        "mode", fmt::format("mode must be one of {}, got {}", join(kAllModes), quote_text(text)));
   }
   if (!mode_allowed(rule, *mode)) {
     std::string_view only = rule == OutputRule::kAsync
                                 ? "save (it runs asynchronously; path also downloads the result)"
                                 : "url";
-    return out.error("mode", fmt::format("mode of {} must be {}, got {}", plan.tool, only,
-                                         quote_text(text)));
+    return out.error(
+        "mode", fmt::format("mode of {} must be {}, got {}", plan.tool, only, quote_text(text)));
   }
   return *mode;
 }
@@ -49,8 +53,9 @@ Status resolve_transfer_output(const RawRequest& raw, Plan& plan, const ErrorSco
   bool upload = plan.tool == "object_upload";
   std::string_view natural = upload ? "save" : "download";
   if (raw.output_mode && *raw.output_mode != natural) {
-    return scope.error("output.mode", fmt::format("{} has no output mode other than {}, got {}",
-                                                  plan.tool, natural, quote_text(*raw.output_mode)));
+    return scope.error("output.mode",
+                       fmt::format("{} has no output mode other than {}, got {}", plan.tool,
+                                   natural, quote_text(*raw.output_mode)));
   }
   if (raw.expires) return scope.error("expires", fmt::format("{} takes no expires", plan.tool));
   if (upload) {
@@ -88,8 +93,9 @@ Status resolve_source(const RawRequest& raw, Plan& plan) {
     return check_object_key(*raw.source_key, scope, "key");
   }
   if (!raw.source_key && !raw.source_uri) {
-    return scope.error("source", "source is required: {\"key\": <object key>} or {\"uri\": "
-                                 "<absolute path or http(s) URL>}");
+    return scope.error("source",
+                       "source is required: {\"key\": <object key>} or {\"uri\": "
+                       "<absolute path or http(s) URL>}");
   }
   if (raw.source_key && raw.source_uri) {
     return scope.error("source", "source takes exactly one of key, uri");
@@ -124,12 +130,14 @@ Status resolve_output(const RawRequest& raw, Plan& plan) {
   }
   if (raw.no_download && raw.output_path) return out.error("path", "no_download forbids path");
   if (*mode == OutputMode::kUrl && plan.source.kind == Source::Kind::kUri) {
-    return out.error("mode", "url is refused for uri sources: the uploaded copy is deleted "
-                             "after the call; use download or save");
+    return out.error("mode",
+                     "url is refused for uri sources: the uploaded copy is deleted "
+                     "after the call; use download or save");
   }
   if (*mode == OutputMode::kUrl && plan.has_embed()) {
-    return out.error("mode", "url is refused for chains with blindwatermark: the marked object "
-                             "would have to outlive the call; use download or save");
+    return out.error("mode",
+                     "url is refused for chains with blindwatermark: the marked object "
+                     "would have to outlive the call; use download or save");
   }
   if (*mode == OutputMode::kDownload && !raw.output_path) {
     return out.error("path", "path is required when output.mode is \"download\"");
@@ -143,15 +151,16 @@ Status resolve_output(const RawRequest& raw, Plan& plan) {
   }
   if (raw.target_key && *mode != OutputMode::kSave) {
     return out.error("target_key", fmt::format("target_key applies to output.mode \"save\", got "
-                                               "mode {}", quote_text(to_string(*mode))));
+                                               "mode {}",
+                                               quote_text(to_string(*mode))));
   }
   if (raw.expires && *mode != OutputMode::kUrl) {
     return out.error("expires", fmt::format("expires applies to output.mode \"url\", got mode {}",
                                             quote_text(to_string(*mode))));
   }
   if (raw.expires && (*raw.expires < 1 || *raw.expires > kMaxExpiresSeconds)) {
-    return out.error("expires", fmt::format("expires must be 1..{}, got {}", kMaxExpiresSeconds,
-                                            *raw.expires));
+    return out.error(
+        "expires", fmt::format("expires must be 1..{}, got {}", kMaxExpiresSeconds, *raw.expires));
   }
   if (raw.target_key) {
     if (Status s = check_object_key(*raw.target_key, out, "target_key"); !s) return s;
@@ -162,11 +171,13 @@ Status resolve_output(const RawRequest& raw, Plan& plan) {
   if (plan.tool == "video_frames" && key_has_extension(*raw.target_key)) {
     return out.error("target_key", fmt::format("target_key of video_frames must have no "
                                                "extension (OSS numbers the frames, e.g. "
-                                               "<key>_0_1.jpg), got {}", quote_text(*raw.target_key)));
+                                               "<key>_0_1.jpg), got {}",
+                                               quote_text(*raw.target_key)));
   }
   if (raw.verify && *mode == OutputMode::kUrl) {
-    return scope.error("verify", "verify needs output.mode download or save; url mode reports "
-                                 "no metadata");
+    return scope.error("verify",
+                       "verify needs output.mode download or save; url mode reports "
+                       "no metadata");
   }
   plan.output.mode = *mode;
   plan.output.path = raw.output_path.value_or("");

@@ -24,9 +24,9 @@
 #include "core/plan.h"
 #include "core/raw_request.h"
 #include "core/status.h"
-#include "oss/oss_xml.h"
 #include "emulate/object_store.h"
 #include "emulate/request_auth.h"
+#include "oss/oss_xml.h"
 
 namespace omm::local {
 class LocalExecutor;
@@ -130,7 +130,7 @@ class Emulator {
 std::string iso8601_ms(std::int64_t unix_ms);  // "2020-06-22T11:42:32.000Z"
 std::string iso8601_now_ns();                  // "2021-12-24T03:01:49.480109219Z"
 using oss::xml_escape;                         // the OSS client's (oss/oss_xml.h)
-std::string new_uuid();                                                     // random v4, lower-case
+std::string new_uuid();                        // random v4, lower-case
 std::string param_value(const oss::Params& params, std::string_view name);  // "" if absent
 
 }  // namespace omm::emulate

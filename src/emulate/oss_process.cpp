@@ -34,8 +34,8 @@ Result<core::Plan> Emulator::wire_plan(const Call& call, std::vector<core::RawOp
     return Status::error("emulate.NoSuchBucket", "The specified bucket does not exist.");
   }
   if (auto head = store_.head(call.req.bucket, call.req.key); !head.ok()) return head.status();
-  auto plan = core::plan_from_wire(std::move(ops), call.req.bucket + "/" + call.req.key,
-                                   std::move(target));
+  auto plan =
+      core::plan_from_wire(std::move(ops), call.req.bucket + "/" + call.req.key, std::move(target));
   if (!plan.ok()) return plan;
   // Keys inside the operations (a watermark image, concat inputs) name objects of the same
   // bucket, like the source: the executor's keys are "<bucket>/<key>".

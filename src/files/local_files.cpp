@@ -92,8 +92,8 @@ Result<std::string> LocalFiles::resolve_uri(const std::string& tool, const std::
     fs::create_directories(options_.fetch_dir, ec);
     if (ec) return Status::error("local.io", "cannot create the fetch directory");
     std::string ext = url_extension(uri);
-    fetched.path = (fs::path(options_.fetch_dir) / (fetch_name() + (ext.empty() ? "" : "." + ext)))
-                       .string();
+    fetched.path =
+        (fs::path(options_.fetch_dir) / (fetch_name() + (ext.empty() ? "" : "." + ext))).string();
     FetchOptions o;
     o.max_bytes = options_.max_fetch_bytes;
     o.allow_private = options_.allow_private_uri;
@@ -146,8 +146,7 @@ Status LocalFiles::check_paths(const core::Plan& plan) const {
 
 Result<std::string> LocalFiles::resolve_download_path(const std::string& tool,
                                                       const std::string& path) const {
-  fs::path p =
-      fs::path(path).is_absolute() ? fs::path(path) : fs::path(options_.output_dir) / path;
+  fs::path p = fs::path(path).is_absolute() ? fs::path(path) : fs::path(options_.output_dir) / path;
   p = canonical_or_weak(p);
   if (!inside(options_.output_dir, p) || p == fs::path(options_.output_dir)) {
     return Status::error(fmt::format("invalid_argument.{}.output.path", tool),

@@ -58,8 +58,7 @@ class LocalFiles {
   // resolve_download_path checks it. Ids: invalid_argument.<tool>.source.uri|output.path.
   Status check_paths(const core::Plan& plan) const;
   // A download path inside the output directory. Ids: invalid_argument.<tool>.output.path.
-  Result<std::string> resolve_download_path(const std::string& tool,
-                                            const std::string& path) const;
+  Result<std::string> resolve_download_path(const std::string& tool, const std::string& path) const;
   // `status` with the output directory and the hidden directories taken out of its message.
   Status without_server_paths(Status status) const;
 

@@ -50,7 +50,8 @@ Result<DirStore> DirStore::open(const std::string& root, bool create) {
   if (create) fs::create_directories(root, ec);
   fs::path canon = create ? fs::canonical(root, ec) : fs::weakly_canonical(root, ec);
   if (ec || (create && !fs::is_directory(canon))) {
-    return Status::error("local.root", fmt::format("the local root {} is not a usable directory", root));
+    return Status::error("local.root",
+                         fmt::format("the local root {} is not a usable directory", root));
   }
   std::string r = canon.string();
   while (r.size() > 1 && r.back() == '/') r.pop_back();
@@ -89,7 +90,7 @@ Result<std::string> DirStore::path_for(std::string_view key) const {
 Result<ObjectInfo> DirStore::head(std::string_view key) const {
   auto path = path_for(key);
   if (!path.ok()) return path.status();
-  struct stat st{};
+  struct stat st {};
   if (::stat(path->c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
     return Status::error("object.NoSuchKey",
                          fmt::format("the object {} does not exist", std::string(key)));
@@ -113,7 +114,7 @@ Result<ListPage> DirStore::list(const ListRequest& request) const {
     }
     if (it->is_symlink() || !it->is_regular_file()) continue;
     if (rel.rfind(request.prefix, 0) != 0) continue;
-    struct stat st{};
+    struct stat st {};
     if (::stat(it->path().c_str(), &st) != 0) continue;
     all.emplace_back(rel, st);
   }
@@ -154,7 +155,8 @@ Status DirStore::remove(std::string_view key) const {
   auto path = path_for(key);
   if (!path.ok()) return path.status();
   if (::unlink(path->c_str()) != 0 && errno != ENOENT) {
-    return Status::error("local.io", fmt::format("cannot delete {}: {}", std::string(key), std::strerror(errno)));
+    return Status::error(
+        "local.io", fmt::format("cannot delete {}: {}", std::string(key), std::strerror(errno)));
   }
   return Status::ok();
 }
@@ -170,7 +172,8 @@ Result<std::string> DirStore::temp_path_for(std::string_view key, files::MadeDir
     fs::create_directories(p.parent_path(), ec);
   }
   if (ec) return Status::error("local.io", "cannot create the directory for " + std::string(key));
-  return (p.parent_path() / (".omm-part-" + random_suffix() + "-" + p.filename().string())).string();
+  return (p.parent_path() / (".omm-part-" + random_suffix() + "-" + p.filename().string()))
+      .string();
 }
 
 Result<ObjectInfo> DirStore::commit(const std::string& temp_path, std::string_view key) const {
@@ -182,7 +185,8 @@ Result<ObjectInfo> DirStore::commit(const std::string& temp_path, std::string_vi
   if (::rename(temp_path.c_str(), path->c_str()) != 0) {
     int err = errno;
     ::unlink(temp_path.c_str());
-    return Status::error("local.io", fmt::format("cannot store {}: {}", std::string(key), std::strerror(err)));
+    return Status::error("local.io",
+                         fmt::format("cannot store {}: {}", std::string(key), std::strerror(err)));
   }
   return head(key);
 }
@@ -204,19 +208,27 @@ Result<ObjectInfo> DirStore::put_file(std::string_view key, const std::string& l
 
 std::string DirStore::content_type_for(std::string_view key) {
   std::string ext;
-  if (size_t dot = key.rfind('.'); dot != std::string_view::npos && key.find('/', dot) == std::string_view::npos) {
+  if (size_t dot = key.rfind('.');
+      dot != std::string_view::npos && key.find('/', dot) == std::string_view::npos) {
     ext = std::string(key.substr(dot + 1));
-    std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return std::tolower(c); });
+    std::transform(ext.begin(), ext.end(), ext.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
   }
   static const std::pair<const char*, const char*> kTypes[] = {
-      {"jpg", "image/jpeg"}, {"jpeg", "image/jpeg"}, {"png", "image/png"},   {"webp", "image/webp"},
-      {"gif", "image/gif"},  {"bmp", "image/bmp"},   {"tif", "image/tiff"},  {"tiff", "image/tiff"},
-      {"heic", "image/heic"}, {"avif", "image/avif"}, {"mp4", "video/mp4"},  {"mov", "video/quicktime"},
-      {"mkv", "video/x-matroska"}, {"webm", "video/webm"}, {"ts", "video/mp2t"}, {"flv", "video/x-flv"},
-      {"avi", "video/x-msvideo"}, {"m3u8", "application/vnd.apple.mpegurl"}, {"mp3", "audio/mpeg"},
-      {"aac", "audio/aac"},  {"wav", "audio/wav"},   {"flac", "audio/flac"}, {"ogg", "audio/ogg"},
-      {"oga", "audio/ogg"},  {"opus", "audio/opus"}, {"json", "application/json"}, {"txt", "text/plain"},
-      {"pdf", "application/pdf"}};
+      {"jpg", "image/jpeg"},       {"jpeg", "image/jpeg"},
+      {"png", "image/png"},        {"webp", "image/webp"},
+      {"gif", "image/gif"},        {"bmp", "image/bmp"},
+      {"tif", "image/tiff"},       {"tiff", "image/tiff"},
+      {"heic", "image/heic"},      {"avif", "image/avif"},
+      {"mp4", "video/mp4"},        {"mov", "video/quicktime"},
+      {"mkv", "video/x-matroska"}, {"webm", "video/webm"},
+      {"ts", "video/mp2t"},        {"flv", "video/x-flv"},
+      {"avi", "video/x-msvideo"},  {"m3u8", "application/vnd.apple.mpegurl"},
+      {"mp3", "audio/mpeg"},       {"aac", "audio/aac"},
+      {"wav", "audio/wav"},        {"flac", "audio/flac"},
+      {"ogg", "audio/ogg"},        {"oga", "audio/ogg"},
+      {"opus", "audio/opus"},      {"json", "application/json"},
+      {"txt", "text/plain"},       {"pdf", "application/pdf"}};
   for (const auto& [e, t] : kTypes) {
     if (ext == e) return t;
   }

@@ -25,10 +25,10 @@
 namespace omm::local {
 
 struct EnginePoolOptions {
-  std::string executable;                 // absolute path of the worker binary
-  size_t max_workers = 2;                 // default: the number of cores
-  std::uint64_t memory_limit_mb = 1024;   // RLIMIT_AS of each worker
-  std::uint64_t max_pixels = 250000000;   // checked by the worker before decoding
+  std::string executable;                // absolute path of the worker binary
+  size_t max_workers = 2;                // default: the number of cores
+  std::uint64_t memory_limit_mb = 1024;  // RLIMIT_AS of each worker
+  std::uint64_t max_pixels = 250000000;  // checked by the worker before decoding
   std::chrono::milliseconds job_timeout{120000};
 };
 

@@ -148,7 +148,8 @@ std::string LocalExecutor::result_url(const core::Plan& plan, const std::string&
   if (!options_.result_link) return "file://" + path;
   std::string results = (fs::path(store_.root()) / ".tmp" / "results").string() + "/";
   std::string key = path.rfind(results, 0) == 0 ? path.substr(results.size()) : path;
-  std::int64_t seconds = std::min(plan.output.expires.value_or(kDefaultLinkSeconds), kMaxLinkSeconds);
+  std::int64_t seconds =
+      std::min(plan.output.expires.value_or(kDefaultLinkSeconds), kMaxLinkSeconds);
   return options_.result_link(key, unix_now() + seconds);
 }
 
@@ -247,9 +248,10 @@ Result<json> LocalExecutor::run(const core::Plan& plan, const RunContext& contex
 
 Result<json> LocalExecutor::run_plan(const core::Plan& plan, const RunContext& context) {
   if (plan.bucket || plan.region) {
-    return Status::error(fmt::format("invalid_argument.{}.{}", plan.tool, plan.bucket ? "bucket" : "region"),
-                         "bucket and region select the oss backend; the local backend has one "
-                         "bucket, its root directory");
+    return Status::error(
+        fmt::format("invalid_argument.{}.{}", plan.tool, plan.bucket ? "bucket" : "region"),
+        "bucket and region select the oss backend; the local backend has one "
+        "bucket, its root directory");
   }
   switch (core::work_of(plan)) {
     case core::Work::kUpload:
@@ -311,7 +313,8 @@ Result<json> LocalExecutor::run_media(const core::Plan& plan, const RunContext& 
     for (const auto& p : job.op.params) {
       if (p.name() == std::string_view("f") && !p.is_int()) name = "result." + p.as_text();
     }
-    job.output = (fs::path(store_.root()) / ".tmp" / "results" / request_id.substr(6) / name).string();
+    job.output =
+        (fs::path(store_.root()) / ".tmp" / "results" / request_id.substr(6) / name).string();
     sweep_results();
   }
   files::MadeDirs made;  // taken back if the job fails
@@ -349,7 +352,9 @@ Result<json> LocalExecutor::run_media(const core::Plan& plan, const RunContext& 
   if (watcher.joinable()) watcher.join();
   if (!r.ok()) return r.status();
   made.keep();
-  json result{{"success", true}, {"backend", "local"}, {"operations", core::render_operations(plan)},
+  json result{{"success", true},
+              {"backend", "local"},
+              {"operations", core::render_operations(plan)},
               {"request_id", request_id}};
   if (plan.output.mode == core::OutputMode::kNone) {
     result["mode"] = "info";
@@ -365,7 +370,8 @@ Result<json> LocalExecutor::run_media(const core::Plan& plan, const RunContext& 
     result["validation_warnings"] = r->data["validation_warnings"];
   }
   std::error_code ec;
-  std::uint64_t size = r->files.empty() ? 0 : static_cast<std::uint64_t>(fs::file_size(r->files.front(), ec));
+  std::uint64_t size =
+      r->files.empty() ? 0 : static_cast<std::uint64_t>(fs::file_size(r->files.front(), ec));
   if (plan.output.mode == core::OutputMode::kSave) {
     result["target_key"] = plan.output.target_key;
     const core::OutputShape shape = core::output_shape(plan);
@@ -402,7 +408,9 @@ Result<json> LocalExecutor::run_engine_job(const core::Plan& plan, const std::st
   if (!source.ok()) return source.status();
   std::string request_id = new_request_id();
   JobControl control{context.cancelled};
-  json result{{"success", true}, {"backend", "local"}, {"operations", core::render_operations(plan)},
+  json result{{"success", true},
+              {"backend", "local"},
+              {"operations", core::render_operations(plan)},
               {"request_id", request_id}};
 
   if (plan.output.mode == core::OutputMode::kNone) {  // JSON answers: info, detections, extract
@@ -410,7 +418,9 @@ Result<json> LocalExecutor::run_engine_job(const core::Plan& plan, const std::st
     EnginePool* pool = engine(engine_name, &err);
     if (!pool) return err;
     json options{{"watermark_key", options_.watermark_key}};
-    auto r = pool->run({{"input", *source}, {"output", ""}, {"format", nullptr},
+    auto r = pool->run({{"input", *source},
+                        {"output", ""},
+                        {"format", nullptr},
                         {"operations", operations_json(plan, 0, plan.operations.size())},
                         {"options", options}},
                        control);
@@ -436,8 +446,9 @@ Result<json> LocalExecutor::run_engine_job(const core::Plan& plan, const std::st
       final_path = *p;
     } else {  // url: a result file of the server's own
       sweep_results();
-      final_path = (fs::path(store_.root()) / ".tmp" / "results" /
-                    (request_id.substr(6) + "." + format)).string();
+      final_path =
+          (fs::path(store_.root()) / ".tmp" / "results" / (request_id.substr(6) + "." + format))
+              .string();
     }
     if (std::error_code ec = made.make_parents_of(final_path); ec) {
       return io_error("cannot create the directory of the output", ec);
@@ -481,7 +492,9 @@ Result<json> LocalExecutor::run_engine_job(const core::Plan& plan, const std::st
       return err;
     }
     std::string out = embed ? temp + ".stage." + format : temp;
-    auto r = pool->run({{"input", input}, {"output", out}, {"format", format},
+    auto r = pool->run({{"input", input},
+                        {"output", out},
+                        {"format", format},
                         {"operations", operations_json(plan, 0, basic_end)},
                         {"options", {{"watermark_images", watermark_images}}}},
                        control);
@@ -496,7 +509,9 @@ Result<json> LocalExecutor::run_engine_job(const core::Plan& plan, const std::st
   if (embed) {
     Status err;
     EnginePool* pool = engine(kVisionEngine, &err);
-    auto r = pool ? pool->run({{"input", input}, {"output", temp}, {"format", format},
+    auto r = pool ? pool->run({{"input", input},
+                               {"output", temp},
+                               {"format", format},
                                {"operations", operations_json(plan, basic_end, n)},
                                {"options", {{"watermark_key", options_.watermark_key}}}},
                               control)
@@ -532,13 +547,16 @@ Result<json> LocalExecutor::run_engine_job(const core::Plan& plan, const std::st
       result["url"] = result_url(plan, final_path);
     }
   }
-  if (plan.output.mode != core::OutputMode::kUrl && !metadata.is_null()) result["metadata"] = metadata;
+  if (plan.output.mode != core::OutputMode::kUrl && !metadata.is_null())
+    result["metadata"] = metadata;
   made.keep();
   return result;
 }
 
 Result<json> LocalExecutor::run_transfer(const core::Plan& plan) {
-  json result{{"success", true}, {"backend", "local"}, {"operations", ""},
+  json result{{"success", true},
+              {"backend", "local"},
+              {"operations", ""},
               {"request_id", new_request_id()}};
   if (core::work_of(plan) == core::Work::kUpload) {
     FetchedCopy fetched;
@@ -559,7 +577,9 @@ Result<json> LocalExecutor::run_transfer(const core::Plan& plan) {
   if (!path.ok()) return path.status();
   files::MadeDirs made;  // taken back if the copy fails
   std::error_code ec = made.make_parents_of(*path);
-  std::string temp = (fs::path(*path).parent_path() / (".omm-part-" + fs::path(*path).filename().string())).string();
+  std::string temp =
+      (fs::path(*path).parent_path() / (".omm-part-" + fs::path(*path).filename().string()))
+          .string();
   if (!ec) fs::copy_file(*source, temp, fs::copy_options::overwrite_existing, ec);
   if (!ec) fs::rename(temp, *path, ec);
   if (ec) {
@@ -607,7 +627,9 @@ Result<json> LocalExecutor::list(const core::ObjectListRequest& request) {
                        {"last_modified_ms", o.last_modified_ms},
                        {"etag", o.etag}});
   }
-  json result{{"success", true}, {"backend", "local"}, {"operations", ""},
+  json result{{"success", true},
+              {"backend", "local"},
+              {"operations", ""},
               {"request_id", new_request_id()}};
   result["data"] = {{"objects", objects},
                     {"common_prefixes", page->common_prefixes},
@@ -657,7 +679,8 @@ Result<json> LocalExecutor::doctor() {
   add(kProbeEngine, true,
       probe.ok() ? *probe : "not installed; media is probed with ffprobe children instead");
   bool default_key = options_.watermark_key == LocalOptions{}.watermark_key;
-  checks.push_back({{"name", "watermark_key"}, {"ok", true},
+  checks.push_back({{"name", "watermark_key"},
+                    {"ok", true},
                     {"detail", default_key ? "the documented default key (set --watermark-key to "
                                              "keep marks private to this deployment)"
                                            : "configured with --watermark-key"}});
@@ -667,8 +690,11 @@ Result<json> LocalExecutor::doctor() {
             {"output_dir", options_.output_dir},
             {"input_dirs", options_.input_dirs},
             {"checks", checks}};
-  return json{{"success", true}, {"backend", "local"}, {"operations", ""},
-              {"request_id", new_request_id()}, {"data", data}};
+  return json{{"success", true},
+              {"backend", "local"},
+              {"operations", ""},
+              {"request_id", new_request_id()},
+              {"data", data}};
 }
 
 }  // namespace omm::local

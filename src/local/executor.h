@@ -38,7 +38,7 @@ struct LocalOptions {
   std::vector<std::string> input_dirs;  // allowed `uri` sources (default: output_dir and root)
   std::string engine_dir;               // engine executables; empty: found next to the server
   std::string watermark_key = "oss-media-mcp";  // --watermark-key
-  size_t workers = 2;                   // per engine; default: the number of cores
+  size_t workers = 2;                           // per engine; default: the number of cores
   std::uint64_t memory_limit_mb = 1024;
   std::uint64_t max_pixels = 250000000;
   // --max-duration: the longest span of media one FFmpeg job may read ([engine.limit.duration]).

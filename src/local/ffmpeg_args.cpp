@@ -373,7 +373,7 @@ Result<Argv> animation_args(const Operation& op, const ArgsRequest& req) {
   const double fps = decimal_param(op, "fps").value_or(0);  // 0: keep
   const std::string fps_text = text_param(op, "fps");
   if (inter) {
-    chain.push_back(fmt::format("fps=1000/{}", *inter));                 // one frame every inter ms
+    chain.push_back(fmt::format("fps=1000/{}", *inter));  // one frame every inter ms
     if (fps > 0) chain.push_back(fmt::format("setpts=N/({}*TB)", fps_text));  // played at fps
   } else if (fps > 0) {
     chain.push_back(fmt::format("fps={}", fps_text));

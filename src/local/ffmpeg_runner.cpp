@@ -415,7 +415,8 @@ Result<MediaResult> FfmpegRunner::run(const MediaJob& job, const ProgressFn& pro
   } else {
     if (!non_empty_file(temp_output)) return nothing_decoded(source_label);
     // A file ffprobe cannot read back (an mp4 without a single frame) is no result.
-    auto written = probe_media(temp_output.string(), ProbeOptions{config_.ffprobe, remaining(), config_.probe_engine});
+    auto written = probe_media(temp_output.string(),
+                               ProbeOptions{config_.ffprobe, remaining(), config_.probe_engine});
     if (!written.ok()) {
       if (written.status().id() != "engine.decode") return written.status();
       return nothing_decoded(source_label);
@@ -434,7 +435,8 @@ Result<MediaResult> FfmpegRunner::run(const MediaJob& job, const ProgressFn& pro
   fs::remove_all(temp, ec);
 
   if (result.metadata.is_null()) {
-    auto out = probe_media(result.files.front(), ProbeOptions{config_.ffprobe, remaining(), config_.probe_engine});
+    auto out = probe_media(result.files.front(),
+                           ProbeOptions{config_.ffprobe, remaining(), config_.probe_engine});
     result.metadata = out.ok() ? metadata_json(out->summary) : nlohmann::json::object();
   }
   if (result.files.size() > 1) result.metadata["files"] = result.files.size();

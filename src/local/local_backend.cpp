@@ -120,8 +120,7 @@ Result<JobManager*> LocalBackend::jobs() {
   return jobs_.get();
 }
 
-Status LocalBackend::check_location(std::string_view tool,
-                                    const std::optional<std::string>& bucket,
+Status LocalBackend::check_location(std::string_view tool, const std::optional<std::string>& bucket,
                                     const std::optional<std::string>& region) {
   if (!bucket && !region) return Status::ok();
   return Status::error(
@@ -172,10 +171,10 @@ Result<core::JobTicket> LocalBackend::start_job(const core::Plan& plan,
     return r;
   };
   auto progress = context.progress;
-  auto id = jobs_->start(std::move(spec), std::move(work),
-                         [progress](double f, const std::string& m) {
-                           if (progress) progress(f, m);
-                         });
+  auto id =
+      jobs_->start(std::move(spec), std::move(work), [progress](double f, const std::string& m) {
+        if (progress) progress(f, m);
+      });
   if (!id.ok()) return id.status();
   return core::JobTicket{*id, std::nullopt};
 }
@@ -213,8 +212,7 @@ Result<json> LocalBackend::list_objects(const core::ObjectListRequest& request) 
   return (*e)->list(request);
 }
 
-Result<json> LocalBackend::head_object(const std::string& key,
-                                       const std::optional<std::string>&) {
+Result<json> LocalBackend::head_object(const std::string& key, const std::optional<std::string>&) {
   auto e = executor();
   if (!e.ok()) return e.status();
   return (*e)->head(key);

@@ -169,7 +169,8 @@ void shutdown_tcp_sockets() {
     if (::fstat(static_cast<int>(fd), &st) != 0 || !S_ISSOCK(st.st_mode)) continue;
     sockaddr_storage addr{};
     socklen_t len = sizeof(addr);
-    if (::getsockname(static_cast<int>(fd), reinterpret_cast<sockaddr*>(&addr), &len) != 0) continue;
+    if (::getsockname(static_cast<int>(fd), reinterpret_cast<sockaddr*>(&addr), &len) != 0)
+      continue;
     if (addr.ss_family != AF_INET && addr.ss_family != AF_INET6) continue;
     ::shutdown(static_cast<int>(fd), SHUT_RDWR);
   }
@@ -464,8 +465,8 @@ int serve_http(Server& server, const HttpOptions& options) {
     return 2;
   }
   if (listen_fd >= 0) ::listen(listen_fd, SOMAXCONN);
-  std::string shown_host = options.host.find(':') != std::string::npos
-                               ? "[" + options.host + "]" : options.host;
+  std::string shown_host =
+      options.host.find(':') != std::string::npos ? "[" + options.host + "]" : options.host;
   if (options.on_listening) options.on_listening(options.host, port);
   fmt::print(stderr, "listening on http://{}:{}/mcp\n", shown_host, port);
   std::fflush(stderr);

@@ -18,7 +18,8 @@ Classified invalid(int code, std::string msg, nlohmann::json id = nullptr) {
 
 Classified classify(const nlohmann::json& m) {
   if (m.is_array()) {
-    return invalid(rpc::kInvalidRequest, "Batch requests are not supported (one message per line/body)");
+    return invalid(rpc::kInvalidRequest,
+                   "Batch requests are not supported (one message per line/body)");
   }
   if (!m.is_object()) return invalid(rpc::kInvalidRequest, "A JSON-RPC message must be an object");
   nlohmann::json id = nullptr;
@@ -31,7 +32,8 @@ Classified classify(const nlohmann::json& m) {
   }
   auto method = m.find("method");
   if (method != m.end()) {
-    if (!method->is_string()) return invalid(rpc::kInvalidRequest, "\"method\" must be a string", id);
+    if (!method->is_string())
+      return invalid(rpc::kInvalidRequest, "\"method\" must be a string", id);
     auto params = m.find("params");
     if (params != m.end() && !params->is_object() && !params->is_array()) {
       return invalid(rpc::kInvalidRequest, "\"params\" must be an object", id);

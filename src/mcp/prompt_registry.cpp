@@ -10,7 +10,8 @@ std::vector<nlohmann::json> PromptRegistry::listing() const {
     if (!p.arguments.empty()) {
       nlohmann::json args = nlohmann::json::array();
       for (const auto& a : p.arguments) {
-        args.push_back({{"name", a.name}, {"description", a.description}, {"required", a.required}});
+        args.push_back(
+            {{"name", a.name}, {"description", a.description}, {"required", a.required}});
       }
       j["arguments"] = std::move(args);
     }

@@ -25,8 +25,8 @@ std::vector<nlohmann::json> ResourceRegistry::template_listing() const {
   return out;
 }
 
-std::optional<std::map<std::string, std::string>> ResourceRegistry::match(
-    std::string_view tmpl, std::string_view uri) {
+std::optional<std::map<std::string, std::string>> ResourceRegistry::match(std::string_view tmpl,
+                                                                          std::string_view uri) {
   std::map<std::string, std::string> vars;
   size_t ti = 0;
   size_t ui = 0;

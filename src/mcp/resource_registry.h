@@ -32,7 +32,7 @@ struct ResourceTemplateSpec {
   std::string name;
   std::string description;
   std::string mime_type;
-  ResourceReader read;       // called with the concrete URI
+  ResourceReader read;  // called with the concrete URI
   std::function<std::vector<std::string>(std::string_view argument, std::string_view prefix)>
       complete;
 };

@@ -88,8 +88,8 @@ class Walker {
         if (r.is_string() && !instance->contains(r.get<std::string>())) return false;
       }
     }
-    if (const json* props = child(cond, "properties"); props && props->is_object() && instance &&
-                                                        instance->is_object()) {
+    if (const json* props = child(cond, "properties");
+        props && props->is_object() && instance && instance->is_object()) {
       for (auto it = props->begin(); it != props->end(); ++it) {
         const json* v = child(*instance, it.key());
         if (v == nullptr) continue;  // absent properties satisfy "properties"
@@ -108,7 +108,8 @@ class Walker {
     }
     if (const json* n = child(cond, "not")) {
       if (simple_match(*n, instance, depth + 1) && !pinned_values(deref(*n)).empty()) return false;
-      if (const json* req = child(deref(*n), "required"); req && instance && instance->is_object()) {
+      if (const json* req = child(deref(*n), "required");
+          req && instance && instance->is_object()) {
         bool all_present = true;
         for (const auto& r : *req) {
           all_present = all_present && r.is_string() && instance->contains(r.get<std::string>());
@@ -131,7 +132,8 @@ class Walker {
         if (it.key() == "op") continue;
         std::string name = prefix.empty() ? it.key() : prefix + "." + it.key();
         const json& ps = w.deref(*it);
-        const json* value = (instance && instance->is_object()) ? child(*instance, it.key()) : nullptr;
+        const json* value =
+            (instance && instance->is_object()) ? child(*instance, it.key()) : nullptr;
         auto pins = pinned_values(ps);
         if (pins.size() == 1) {
           parts.push_back(fmt::format("{} is {}", name, short_json(pins[0])));
@@ -153,7 +155,8 @@ class Walker {
         std::vector<std::string> names;
         for (const auto& r : *req) {
           if (!r.is_string() || r.get<std::string>() == "op") continue;
-          names.push_back(prefix.empty() ? r.get<std::string>() : prefix + "." + r.get<std::string>());
+          names.push_back(prefix.empty() ? r.get<std::string>()
+                                         : prefix + "." + r.get<std::string>());
         }
         if (names.empty()) return "";
         return join(names, " and ") + (names.size() == 1 ? " is given" : " are given");
@@ -326,7 +329,8 @@ std::optional<std::string> violation(const json& s, const json& v) {
     }
     if (const json* mult = child(s, "multipleOf"); mult && mult->is_number()) {
       double m = mult->get<double>();
-      if (m > 0 && std::fmod(d, m) != 0) return fmt::format("must be a multiple of {}", mult->dump());
+      if (m > 0 && std::fmod(d, m) != 0)
+        return fmt::format("must be a multiple of {}", mult->dump());
     }
   }
   if (v.is_string()) {
@@ -540,14 +544,12 @@ Status describe_failure(const std::vector<SchemaFailure>& failures, const json& 
       scope_name = scope_name.substr(0, scope_name.rfind('.'));
       std::string owner_name = scope_name.empty() ? owner : scope_name;
       if (allowed.empty()) {
-        return Status::error(id, fmt::format("{} is not a parameter of {}; it takes none", name,
-                                             owner_name));
+        return Status::error(
+            id, fmt::format("{} is not a parameter of {}; it takes none", name, owner_name));
       }
-      return Status::error(id, fmt::format("{} is not a parameter of {}; allowed: {}", name,
-                                           owner_name,
-                                           join(std::vector<std::string>(allowed.begin(),
-                                                                         allowed.end()),
-                                                ", ")));
+      return Status::error(
+          id, fmt::format("{} is not a parameter of {}; allowed: {}", name, owner_name,
+                          join(std::vector<std::string>(allowed.begin(), allowed.end()), ", ")));
     }
     const json* value = value_at(instance, p.tokens);
     if (value == nullptr) continue;

@@ -77,8 +77,8 @@ constexpr size_t kMaxStringBytes = 8192;
 // Finds the first string value or property name longer than kMaxStringBytes. `path` receives
 // its location (valijson-style tokens; for a name, the object holding it). Schemas nest far
 // less than 64 levels, so deeper values are never matched against a pattern.
-bool find_oversized(const json& node, std::vector<std::string>& path, bool* is_name,
-                    size_t* size, int depth = 0) {
+bool find_oversized(const json& node, std::vector<std::string>& path, bool* is_name, size_t* size,
+                    int depth = 0) {
   if (depth > 64) return false;
   if (node.is_string()) {
     *size = node.get_ref<const std::string&>().size();
@@ -126,7 +126,7 @@ const json* SchemaCatalog::document(std::string_view path) const {
 
 struct CompiledSchema::Impl {
   valijson::Schema schema;
-  json root;                           // the root document (refs rewritten)
+  json root;                               // the root document (refs rewritten)
   const SchemaCatalog* catalog = nullptr;  // for navigation of $refs; may be null
 };
 
@@ -137,8 +137,8 @@ namespace {
 
 Result<std::shared_ptr<const CompiledSchema>> compile_impl(
     std::unique_ptr<CompiledSchema::Impl> impl,
-    const std::function<std::shared_ptr<const CompiledSchema>(std::unique_ptr<CompiledSchema::Impl>)>&
-        wrap) {
+    const std::function<
+        std::shared_ptr<const CompiledSchema>(std::unique_ptr<CompiledSchema::Impl>)>& wrap) {
   try {
     valijson::SchemaParser parser(valijson::SchemaParser::kDraft7);
     valijson::adapters::NlohmannJsonAdapter adapter(impl->root);

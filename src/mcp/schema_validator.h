@@ -44,7 +44,7 @@ class CompiledSchema {
   ~CompiledSchema();
   // Compiles the catalog document at `path`. Fails with id "schema.invalid" on a broken schema.
   static Result<std::shared_ptr<const CompiledSchema>> from_catalog(const SchemaCatalog& catalog,
-                                                                   std::string_view path);
+                                                                    std::string_view path);
   // Compiles a standalone schema (no external refs).
   static Result<std::shared_ptr<const CompiledSchema>> from_json(const nlohmann::json& schema);
 

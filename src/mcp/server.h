@@ -41,9 +41,9 @@ struct ServerInfo {
 };
 
 struct ServerOptions {
-  size_t worker_threads = 16;     // concurrent tool calls across all sessions
-  size_t queue_capacity = 64;     // waiting tool calls before "busy"
-  size_t page_size = 100;         // list page size (tools, prompts, resources, templates)
+  size_t worker_threads = 16;  // concurrent tool calls across all sessions
+  size_t queue_capacity = 64;  // waiting tool calls before "busy"
+  size_t page_size = 100;      // list page size (tools, prompts, resources, templates)
   LogLevel default_log_level = LogLevel::kInfo;
   std::chrono::milliseconds client_request_timeout{60000};
   // Applied to every outgoing message (results, errors, notifications) — the redaction boundary.

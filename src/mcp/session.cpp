@@ -158,7 +158,8 @@ void Session::handle_request(const json& id, const std::string& method, const js
   }
   if (method == "tools/list") return reply_tools_page(id, params);
   if (method == "tools/call") return on_tools_call(id, params);
-  if (method == "prompts/list") return reply_page(id, params, "prompts", server_.prompts().listing());
+  if (method == "prompts/list")
+    return reply_page(id, params, "prompts", server_.prompts().listing());
   if (method == "prompts/get") return on_prompts_get(id, params);
   if (method == "resources/list") {
     return reply_page(id, params, "resources", server_.resources().listing());
@@ -180,7 +181,8 @@ void Session::on_initialize(const json& id, const json& params) {
     return reply_error(id, rpc::kInvalidParams, "initialize needs a string \"protocolVersion\"");
   }
   std::string requested = *v;
-  std::string chosen = is_supported_protocol_version(requested) ? requested : kLatestProtocolVersion;
+  std::string chosen =
+      is_supported_protocol_version(requested) ? requested : kLatestProtocolVersion;
   {
     std::unique_lock<std::mutex> lock(mu_);
     if (initialized_) {
@@ -239,7 +241,8 @@ void Session::reply_tools_page(const json& id, const json& params) {
   size_t end = 0;
   if (!page_bounds(id, params, items.size(), &offset, &end)) return;
   // The response is assembled as text, keys in the order nlohmann's dump would give them.
-  std::string text = "{\"id\":" + id.dump(-1, ' ', false, json::error_handler_t::replace) + ",\"jsonrpc\":\"2.0\",\"result\":{";
+  std::string text = "{\"id\":" + id.dump(-1, ' ', false, json::error_handler_t::replace) +
+                     ",\"jsonrpc\":\"2.0\",\"result\":{";
   if (end < items.size()) text += "\"nextCursor\":\"o:" + std::to_string(end) + "\",";
   text += "\"tools\":[";
   for (size_t i = offset; i < end; ++i) {
@@ -280,15 +283,15 @@ void Session::on_tools_call(const json& id, const json& params) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (in_flight_.count(key)) {
-      return reply_error(id, rpc::kInvalidRequest, "Request id is already in use by a running call");
+      return reply_error(id, rpc::kInvalidRequest,
+                         "Request id is already in use by a running call");
     }
     in_flight_[key] = state;
   }
   auto self = shared_from_this();
-  bool queued = server_.pool().try_submit(
-      [self, state, name, args = std::move(args)]() mutable {
-        self->run_tool(state, std::move(name), std::move(args));
-      });
+  bool queued = server_.pool().try_submit([self, state, name, args = std::move(args)]() mutable {
+    self->run_tool(state, std::move(name), std::move(args));
+  });
   if (!queued) {
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -342,8 +345,9 @@ void Session::on_prompts_get(const json& id, const json& params) {
   }
   for (const auto& spec : prompt->arguments) {
     if (spec.required && (!args.contains(spec.name) || !args[spec.name].is_string())) {
-      return reply_error(id, rpc::kInvalidParams,
-                         fmt::format("prompt {} needs the argument \"{}\"", prompt->name, spec.name));
+      return reply_error(
+          id, rpc::kInvalidParams,
+          fmt::format("prompt {} needs the argument \"{}\"", prompt->name, spec.name));
     }
   }
   Result<json> r = prompt->get(args);
@@ -395,8 +399,9 @@ void Session::on_complete(const json& id, const json& params) {
   if (ref == params.end() || !ref->is_object() || arg == params.end() || !arg->is_object() ||
       !ref->contains("type") || !(*ref)["type"].is_string() || !arg->contains("name") ||
       !(*arg)["name"].is_string()) {
-    return reply_error(id, rpc::kInvalidParams,
-                       "completion/complete needs \"ref\" {type, name|uri} and \"argument\" {name, value}");
+    return reply_error(
+        id, rpc::kInvalidParams,
+        "completion/complete needs \"ref\" {type, name|uri} and \"argument\" {name, value}");
   }
   std::string type = (*ref)["type"];
   std::string arg_name = (*arg)["name"];
@@ -407,7 +412,8 @@ void Session::on_complete(const json& id, const json& params) {
   // ref.name / ref.uri checked here: json::value() would throw on another type.
   const char* ref_key = type == "ref/prompt" ? "name" : "uri";
   auto key = ref->find(ref_key);
-  if ((type == "ref/prompt" || type == "ref/resource") && (key == ref->end() || !key->is_string())) {
+  if ((type == "ref/prompt" || type == "ref/resource") &&
+      (key == ref->end() || !key->is_string())) {
     return reply_error(id, rpc::kInvalidParams, fmt::format("ref.{} must be a string", ref_key));
   }
   if (type == "ref/prompt") {
@@ -490,14 +496,13 @@ bool Session::client_supports(std::string_view capability) const {
 }
 
 Result<json> Session::request_client(std::string_view method, json params,
-                                     const json& related_request,
-                                     std::chrono::milliseconds timeout,
+                                     const json& related_request, std::chrono::milliseconds timeout,
                                      const std::function<bool()>& cancelled) {
   std::string_view capability = capability_for(method);
   if (!client_supports(capability)) {
-    return Status::error("client.unsupported",
-                         fmt::format("the client did not declare the \"{}\" capability",
-                                     capability));
+    return Status::error(
+        "client.unsupported",
+        fmt::format("the client did not declare the \"{}\" capability", capability));
   }
   auto pending = std::make_shared<PendingClientRequest>();
   std::future<json> future = pending->promise.get_future();
@@ -521,8 +526,8 @@ Result<json> Session::request_client(std::string_view method, json params,
     }
     if (std::chrono::steady_clock::now() >= deadline) {
       forget();
-      return Status::error("client.timeout", fmt::format("the client did not answer {} in time",
-                                                         method));
+      return Status::error("client.timeout",
+                           fmt::format("the client did not answer {} in time", method));
     }
   }
   json response = future.get();
@@ -548,7 +553,8 @@ void Session::close() {
   }
   for (auto& [key, state] : calls) state->cancel();
   for (auto& [key, p] : pending) {
-    p->promise.set_value(json{{"error", {{"code", rpc::kInternalError}, {"message", "session closed"}}}});
+    p->promise.set_value(
+        json{{"error", {{"code", rpc::kInternalError}, {"message", "session closed"}}}});
   }
 }
 

@@ -21,8 +21,8 @@ const std::vector<nlohmann::json>& ToolRegistry::listing() const {
     for (const auto& [name, entry] : tools_) {  // std::map: sorted by name
       if (entry->spec.describe) entry->spec.describe(entry->spec);
       const ToolSpec& s = entry->spec;
-      nlohmann::json t{{"name", s.name}, {"description", s.description},
-                       {"inputSchema", s.input_schema}};
+      nlohmann::json t{
+          {"name", s.name}, {"description", s.description}, {"inputSchema", s.input_schema}};
       if (!s.title.empty()) t["title"] = s.title;
       if (!s.output_schema.is_null()) t["outputSchema"] = s.output_schema;
       if (!s.annotations.is_null()) t["annotations"] = s.annotations;
@@ -53,7 +53,8 @@ const std::vector<std::string>& ToolRegistry::listing_text() const {
 
 Status ToolRegistry::validate(const ToolSpec& tool, const nlohmann::json& arguments) const {
   auto it = tools_.find(tool.name);
-  if (it == tools_.end()) return Status::error("invalid_argument.tool", "unknown tool " + tool.name);
+  if (it == tools_.end())
+    return Status::error("invalid_argument.tool", "unknown tool " + tool.name);
   const Entry& e = *it->second;
   std::call_once(e.once, [&] {
     Result<std::shared_ptr<const CompiledSchema>> compiled =
@@ -69,7 +70,8 @@ Status ToolRegistry::validate(const ToolSpec& tool, const nlohmann::json& argume
     }
   });
   if (!e.validator) {
-    return Status::error("internal.schema", "the tool's schema is broken: " + e.compile_status.message());
+    return Status::error("internal.schema",
+                         "the tool's schema is broken: " + e.compile_status.message());
   }
   return e.validator->validate(arguments, tool.name);
 }

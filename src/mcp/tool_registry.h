@@ -34,7 +34,7 @@ struct ToolSpec {
   // Validation schema: a path in the schema catalog ("image_process.json"); empty = validate
   // against input_schema itself.
   std::string validation_schema;
-  nlohmann::json meta;           // optional `_meta` (null = none)
+  nlohmann::json meta;  // optional `_meta` (null = none)
   ToolHandler handler;
   // Optional: when the schema refuses a call, the tool may name the error itself (the product
   // tools ask their core validator, so a call gets the same id as through the CLI). Returns the
@@ -62,7 +62,8 @@ class ToolRegistry {
   size_t size() const { return tools_.size(); }
 
   // Validates then runs. Never throws: handler exceptions become isError results.
-  nlohmann::json call(const ToolSpec& tool, CallContext& ctx, const nlohmann::json& arguments) const;
+  nlohmann::json call(const ToolSpec& tool, CallContext& ctx,
+                      const nlohmann::json& arguments) const;
   // Validation only (ok or an invalid_argument Status).
   Status validate(const ToolSpec& tool, const nlohmann::json& arguments) const;
 

@@ -3,7 +3,8 @@
 namespace omm::mcp {
 
 nlohmann::json text_result(std::string text) {
-  return nlohmann::json{{"content", nlohmann::json::array({{{"type", "text"}, {"text", std::move(text)}}})}};
+  return nlohmann::json{
+      {"content", nlohmann::json::array({{{"type", "text"}, {"text", std::move(text)}}})}};
 }
 
 nlohmann::json structured_result(nlohmann::json structured) {

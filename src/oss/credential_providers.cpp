@@ -1,8 +1,7 @@
 #include "oss/credential_providers.h"
 
-#include <nlohmann/json.hpp>
-
 #include <map>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "oss/sign_request.h"
@@ -67,8 +66,11 @@ Result<ResolvedCredentials> fetch_ecs_credentials(const CredentialContext& ctx,
   const std::string base = metadata_base(ctx.env);
   std::string token;
   {
-    HttpRequest req{"PUT", base + "/latest/api/token",
-                    {{"X-aliyun-ecs-metadata-token-ttl-seconds", "21600"}}, "", 1000};
+    HttpRequest req{"PUT",
+                    base + "/latest/api/token",
+                    {{"X-aliyun-ecs-metadata-token-ttl-seconds", "21600"}},
+                    "",
+                    1000};
     auto r = ctx.http.fetch(req);
     if (r && r->status == 200 && !r->body.empty()) {
       token = r->body;
@@ -214,8 +216,8 @@ Result<ResolvedCredentials> CliProfileProvider::get() {
   }
   if (mode == "StsToken") {
     if (field("sts_token").empty()) return err("incomplete", src, "sts_token is missing");
-    return static_creds(src, field("access_key_id"), field("access_key_secret"),
-                        field("sts_token"), "access_key_id", "access_key_secret");
+    return static_creds(src, field("access_key_id"), field("access_key_secret"), field("sts_token"),
+                        "access_key_id", "access_key_secret");
   }
   if (mode == "RamRoleArn") {
     auto base = static_creds(src, field("access_key_id"), field("access_key_secret"),
@@ -282,9 +284,8 @@ Result<ResolvedCredentials> IniFileProvider::get() {
     return fetch_ecs_credentials(ctx_, field("role_name"), "ini:ecs_ram_role");
   }
   if (type == "ram_role_arn") {
-    auto base = static_creds("ini:ram_role_arn", field("access_key_id"),
-                             field("access_key_secret"), "", "access_key_id",
-                             "access_key_secret");
+    auto base = static_creds("ini:ram_role_arn", field("access_key_id"), field("access_key_secret"),
+                             "", "access_key_id", "access_key_secret");
     if (!base) return base.status();
     AssumeRoleParams p;
     p.role_arn = field("role_arn");

@@ -2,16 +2,20 @@
 // injected Env / HttpFetcher / Clock:
 //   EnvProvider          ALIBABA_CLOUD_ACCESS_KEY_ID/_SECRET[/_SECURITY_TOKEN]        → "env"
 //   OidcProvider         ALIBABA_CLOUD_ROLE_ARN + _OIDC_PROVIDER_ARN + _OIDC_TOKEN_FILE
-//                        → STS AssumeRoleWithOIDC                                    → "oidc_role_arn"
+//                        → STS AssumeRoleWithOIDC                                    →
+//                        "oidc_role_arn"
 //   CliProfileProvider   ALIBABA_CLOUD_CONFIG_FILE or ~/.aliyun/config.json, profile
 //                        ALIBABA_CLOUD_PROFILE or "current"; modes AK, StsToken,
-//                        RamRoleArn, EcsRamRole                                     → "config_file:<mode>"
+//                        RamRoleArn, EcsRamRole                                     →
+//                        "config_file:<mode>"
 //   IniFileProvider      ALIBABA_CLOUD_CREDENTIALS_FILE or ~/.alibabacloud/credentials,
 //                        section ALIBABA_CLOUD_PROFILE or "default"; types access_key,
-//                        ecs_ram_role, ram_role_arn                                → "ini" / "ini:<type>"
+//                        ecs_ram_role, ram_role_arn                                → "ini" /
+//                        "ini:<type>"
 //   EcsMetadataProvider  IMDSv2 token, then v1 fallback; off with
 //                        ALIBABA_CLOUD_ECS_METADATA_DISABLED=true; address from
-//                        ALIBABA_CLOUD_ECS_METADATA_ENDPOINT (default 100.100.100.200)  → "ecs_ram_role"
+//                        ALIBABA_CLOUD_ECS_METADATA_ENDPOINT (default 100.100.100.200)  →
+//                        "ecs_ram_role"
 // Errors name the source and the missing field or file, never a value.
 #pragma once
 
@@ -32,8 +36,7 @@ struct CredentialContext {
 
 // Fetches role credentials from the ECS metadata service (§6.3). `role` empty: discover it.
 Result<ResolvedCredentials> fetch_ecs_credentials(const CredentialContext& ctx,
-                                                  const std::string& role,
-                                                  std::string source_name);
+                                                  const std::string& role, std::string source_name);
 
 class EnvProvider final : public CredentialProvider {
  public:

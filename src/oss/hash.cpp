@@ -35,7 +35,8 @@ std::string sha256_hex(std::string_view data) { return hex_lower(sha256(data)); 
 std::string md5(std::string_view data) { return digest(EVP_md5(), data); }
 
 Md5Stream::Md5Stream() : ctx_(EVP_MD_CTX_new()) {
-  if (ctx_ == nullptr || EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(ctx_), EVP_md5(), nullptr) != 1) {
+  if (ctx_ == nullptr ||
+      EVP_DigestInit_ex(static_cast<EVP_MD_CTX*>(ctx_), EVP_md5(), nullptr) != 1) {
     EVP_MD_CTX_free(static_cast<EVP_MD_CTX*>(ctx_));
     throw std::runtime_error("EVP_DigestInit_ex failed");  // only on allocation failure
   }

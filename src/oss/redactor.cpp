@@ -1,11 +1,11 @@
 // Redactor: parameter forms, Authorization values and live secret values. See redactor.h.
 #include "oss/redactor.h"
 
-#include <algorithm>
-#include <utility>
-
 #include <spdlog/details/log_msg.h>
 #include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <utility>
 
 #include "oss/sign_request.h"
 
@@ -15,16 +15,26 @@ namespace {
 
 // Lowercase; matched case-insensitively as whole words.
 constexpr std::string_view kSecretParams[] = {
-    "ossaccesskeyid",        "signature",
-    "credential",            "x-oss-credential",
-    "x-oss-signature",       "x-oss-security-token",
-    "x-acs-security-token",  "security-token",
-    "securitytoken",         "accesskeyid",
-    "accesskeysecret",       "access_key_id",
-    "access_key_secret",     "security_token",
-    "oss_access_key_id",     "oss_access_key_secret",
-    "oss_session_token",     "alibaba_cloud_access_key_id",
-    "alibaba_cloud_access_key_secret", "alibaba_cloud_security_token",
+    "ossaccesskeyid",
+    "signature",
+    "credential",
+    "x-oss-credential",
+    "x-oss-signature",
+    "x-oss-security-token",
+    "x-acs-security-token",
+    "security-token",
+    "securitytoken",
+    "accesskeyid",
+    "accesskeysecret",
+    "access_key_id",
+    "access_key_secret",
+    "security_token",
+    "oss_access_key_id",
+    "oss_access_key_secret",
+    "oss_session_token",
+    "alibaba_cloud_access_key_id",
+    "alibaba_cloud_access_key_secret",
+    "alibaba_cloud_security_token",
 };
 constexpr std::string_view kAuthorization = "authorization";
 
@@ -105,8 +115,7 @@ size_t value_end(std::string_view s, size_t i, bool quoted) {
 
 void find_params(std::string_view s, const std::string& lower, std::vector<Range>& out) {
   for (std::string_view name : kSecretParams) {
-    for (size_t pos = lower.find(name); pos != std::string::npos;
-         pos = lower.find(name, pos + 1)) {
+    for (size_t pos = lower.find(name); pos != std::string::npos; pos = lower.find(name, pos + 1)) {
       size_t after = pos + name.size();
       if (!word_start(s, pos) || (after < s.size() && is_word(s[after]))) continue;
       bool quoted = false, colon = false;
@@ -158,8 +167,8 @@ void find_authorization(std::string_view s, const std::string& lower, std::vecto
     while (i < s.size() && (is_word(s[i]) || s[i] == '.')) ++i;
     if (i == id || i >= s.size() || s[i] != ':') continue;
     size_t sig = ++i;
-    while (i < s.size() && i - sig < 27 &&
-           (is_word(s[i]) || s[i] == '+' || s[i] == '/') && s[i] != '-' && s[i] != '_')
+    while (i < s.size() && i - sig < 27 && (is_word(s[i]) || s[i] == '+' || s[i] == '/') &&
+           s[i] != '-' && s[i] != '_')
       ++i;
     if (i - sig != 27 || i >= s.size() || s[i] != '=') continue;
     out.emplace_back(id, i + 1);
@@ -213,9 +222,7 @@ size_t match_live(std::string_view s, size_t p, std::string_view secret) {
   return p;
 }
 
-bool may_start(char t, char c) {
-  return t == c || t == '%' || t == '\\' || (c == '+' && t == ' ');
-}
+bool may_start(char t, char c) { return t == c || t == '%' || t == '\\' || (c == '+' && t == ' '); }
 
 std::string redact_live(std::string_view s, const std::vector<std::string>& values) {
   if (values.empty()) return std::string(s);
@@ -256,8 +263,8 @@ std::string redact_parameters(std::string_view text) {
 
 void Redactor::set_credentials(const Credentials& creds) {
   Values v;
-  for (const std::string* s : {&creds.access_key_id, &creds.access_key_secret,
-                               &creds.security_token})
+  for (const std::string* s :
+       {&creds.access_key_id, &creds.access_key_secret, &creds.security_token})
     if (!s->empty()) v.push_back(*s);
   std::unique_lock lock(mu_);
   generations_.push_back(std::move(v));
@@ -326,7 +333,8 @@ void Redactor::redact_json(nlohmann::json& j) const {
       }
       if (renamed) {
         nlohmann::json out = nlohmann::json::object();
-        for (auto it = node.begin(); it != node.end(); ++it) out[one(it.key())] = std::move(it.value());
+        for (auto it = node.begin(); it != node.end(); ++it)
+          out[one(it.key())] = std::move(it.value());
         node = std::move(out);
       }
     }

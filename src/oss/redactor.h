@@ -24,16 +24,16 @@
 // that was just replaced is still cleaned.
 #pragma once
 
+#include <spdlog/sinks/sink.h>
+
 #include <cstddef>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
-#include <spdlog/sinks/sink.h>
 
 #include "oss/credentials.h"
 

@@ -1,6 +1,5 @@
 #include "oss/signer_rpc.h"
 
-
 #include "oss/hash.h"
 #include "oss/percent_encode.h"
 #include "oss/signer_acs3.h"

@@ -1,8 +1,7 @@
 #include "oss/sts_client.h"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
+#include <nlohmann/json.hpp>
 #include <random>
 
 #include "oss/hash.h"
@@ -65,9 +64,9 @@ Result<ResolvedCredentials> parse_sts_response(const HttpResponse& r, const std:
   nlohmann::json j = nlohmann::json::parse(r.body, nullptr, false);
   if (r.status != 200) {
     std::string code = j.is_object() ? j.value("Code", std::string()) : std::string();
-    return Status::error("credentials.sts.failed",
-                         source_name + ": " + what + " returned HTTP " + std::to_string(r.status) +
-                             (code.empty() ? "" : " (" + code + ")"));
+    return Status::error("credentials.sts.failed", source_name + ": " + what + " returned HTTP " +
+                                                       std::to_string(r.status) +
+                                                       (code.empty() ? "" : " (" + code + ")"));
   }
   if (!j.is_object() || !j.contains("Credentials") || !j["Credentials"].is_object()) {
     return Status::error("credentials.sts.response",
@@ -144,8 +143,7 @@ Result<ResolvedCredentials> sts_assume_role(HttpFetcher& http, const Env& env, c
 }
 
 Result<ResolvedCredentials> sts_assume_role_with_oidc(HttpFetcher& http, const Env& env,
-                                                      const Clock& clock,
-                                                      const AssumeRoleParams& p,
+                                                      const Clock& clock, const AssumeRoleParams& p,
                                                       const std::string& oidc_provider_arn,
                                                       const std::string& oidc_token,
                                                       std::string source_name) {

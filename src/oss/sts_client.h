@@ -33,8 +33,7 @@ Result<ResolvedCredentials> sts_assume_role(HttpFetcher& http, const Env& env, c
 
 // AssumeRoleWithOIDC with the token text (unsigned request).
 Result<ResolvedCredentials> sts_assume_role_with_oidc(HttpFetcher& http, const Env& env,
-                                                      const Clock& clock,
-                                                      const AssumeRoleParams& p,
+                                                      const Clock& clock, const AssumeRoleParams& p,
                                                       const std::string& oidc_provider_arn,
                                                       const std::string& oidc_token,
                                                       std::string source_name);

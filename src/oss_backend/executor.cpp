@@ -42,7 +42,8 @@ std::string file_name_of(const std::string& uri) {
   name = fs::path(name).filename().string();
   std::string clean;
   for (char c : name) {
-    clean += (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_') ? c : '_';
+    clean +=
+        (std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_') ? c : '_';
   }
   return clean.empty() ? std::string("source") : clean;
 }
@@ -51,7 +52,8 @@ std::string file_name_of(const std::string& uri) {
 // when the holder goes out of scope.
 class StagedSource {
  public:
-  StagedSource(oss::OssClient& client, CleanupJournal& journal) : client_(client), journal_(journal) {}
+  StagedSource(oss::OssClient& client, CleanupJournal& journal)
+      : client_(client), journal_(journal) {}
   StagedSource(const StagedSource&) = delete;
   StagedSource& operator=(const StagedSource&) = delete;
   ~StagedSource() { release(); }
@@ -205,7 +207,8 @@ Result<json> OssExecutor::read_result(const std::string& uri) {
                                      uri, kMaxResourceBytes));
   }
   if (!r.ok()) return r.status();
-  std::string type = oss::find_header(r->headers, "Content-Type").value_or("application/octet-stream");
+  std::string type =
+      oss::find_header(r->headers, "Content-Type").value_or("application/octet-stream");
   json content{{"uri", uri}, {"mimeType", type}};
   bool text = type.rfind("text/", 0) == 0 || type.find("json") != std::string::npos;
   if (text) {
@@ -313,8 +316,8 @@ Result<json> OssExecutor::run_sync(const core::Plan& plan, const std::string& bu
       if (!r.ok()) return r.status();
       json data = json::parse(r->body, nullptr, false);
       if (data.is_discarded()) {
-        return Status::error("oss.response",
-                             fmt::format("the {} answer is not JSON ({} bytes)", ops, r->body.size()));
+        return Status::error("oss.response", fmt::format("the {} answer is not JSON ({} bytes)",
+                                                         ops, r->body.size()));
       }
       result["mode"] = "info";
       result["request_id"] = r->request_id;

@@ -51,10 +51,10 @@ struct OssBackendOptions {
   std::string imm_project;   // ALIBABA_CLOUD_IMM_PROJECT; empty: the bucket's attachment
   bool internal = false;     // the region's internal endpoint
   oss::SignatureVersion signature = oss::SignatureVersion::kV4;
-  bool reveal_signed_urls = false;        // --reveal-signed-urls
-  std::string journal_path;               // the cleanup journal file
+  bool reveal_signed_urls = false;  // --reveal-signed-urls
+  std::string journal_path;         // the cleanup journal file
   std::string temp_prefix = ".oss-media-mcp/tmp/";
-  std::int64_t default_url_expires = 3600;  // seconds, when output.expires is not given
+  std::int64_t default_url_expires = 3600;        // seconds, when output.expires is not given
   std::chrono::milliseconds poll_interval{2000};  // IMM GetTask while a job runs (the longest gap)
   oss::RetryPolicy retry;
   // put_object goes multipart above this size, in parts of at most this size (0: the client's
@@ -124,8 +124,8 @@ class OssExecutor : public core::Backend {
   Result<core::JobView> start_async(const core::Plan& plan, const std::string& bucket,
                                     const std::string& key);
   Result<std::vector<std::string>> check_concat_inputs(const core::Plan& plan,
-                                                      const std::string& bucket,
-                                                      const std::string& key);
+                                                       const std::string& bucket,
+                                                       const std::string& key);
   Result<nlohmann::json> run_extract(const core::Plan& plan, const std::string& bucket,
                                      const std::string& key, nlohmann::json result);
   Result<nlohmann::json> run_transfer(const core::Plan& plan, const std::string& bucket,

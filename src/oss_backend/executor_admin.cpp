@@ -103,7 +103,9 @@ Result<json> OssExecutor::imm_setup(const json& args) {
     projects_[bucket] = name;
   }
   json result{{"success", true}, {"backend", "oss"}, {"operations", ""}, {"request_id", ""}};
-  result["data"] = {{"project", name}, {"bucket", bucket}, {"project_created", created},
+  result["data"] = {{"project", name},
+                    {"bucket", bucket},
+                    {"project_created", created},
                     {"bucket_attached", attached}};
   return result;
 }
@@ -140,8 +142,7 @@ Result<json> OssExecutor::doctor() {
     }
     if (del.ok() && journaled) (void)journal_.remove(probe);
     auto proj = project(options_.bucket);
-    add("imm.project", proj.ok(),
-        proj.ok() ? "IMM project " + *proj : proj.status().to_string());
+    add("imm.project", proj.ok(), proj.ok() ? "IMM project " + *proj : proj.status().to_string());
   }
   json data{{"backend", "oss"},
             {"ok", all_ok},
@@ -152,7 +153,10 @@ Result<json> OssExecutor::doctor() {
             {"reveal_signed_urls", options_.reveal_signed_urls},
             {"cleanup_pending", journal_.entries().size()},
             {"checks", checks}};
-  return json{{"success", true}, {"backend", "oss"}, {"operations", ""}, {"request_id", ""},
+  return json{{"success", true},
+              {"backend", "oss"},
+              {"operations", ""},
+              {"request_id", ""},
               {"data", data}};
 }
 

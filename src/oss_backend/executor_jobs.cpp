@@ -33,7 +33,7 @@ Result<core::JobView> OssExecutor::start_async(const core::Plan& plan, const std
   auto task = client_->async_process(key, *process, bucket);
   if (!task.ok()) return task.status();
   OssJobRef ref{task_type_of(task->task_id), task->task_id, *proj, bucket,
-                plan.output.target_key, plan.tool};
+                plan.output.target_key,      plan.tool};
   core::JobView view;
   view.id = encode_job_id(ref);
   view.fields = {{"operations", core::render_operations(plan)},
@@ -81,8 +81,8 @@ Result<core::JobView> OssExecutor::cancel_job(const std::string& id, std::chrono
 // compares its probes (local::check_concat): a difference is an error naming every input's value,
 // or a warning when the request fixes that property.
 Result<std::vector<std::string>> OssExecutor::check_concat_inputs(const core::Plan& plan,
-                                                                   const std::string& bucket,
-                                                                   const std::string& key) {
+                                                                  const std::string& bucket,
+                                                                  const std::string& key) {
   const core::Operation& op = plan.operations.front();
   const std::string info = op.spec->prefix == "audio" ? "audio/info" : "video/info";
   std::vector<core::MediaSummary> summaries;
@@ -216,14 +216,14 @@ Result<json> OssExecutor::run_extract(const core::Plan& plan, const std::string&
       return result;
     }
     if (r->status == "Failed") {
-      return Status::error(fmt::format("imm.task.{}", r->code.empty() ? "Failed" : r->code),
-                           fmt::format("the watermark extraction {} failed: {}", task->task_id,
-                                       r->message));
+      return Status::error(
+          fmt::format("imm.task.{}", r->code.empty() ? "Failed" : r->code),
+          fmt::format("the watermark extraction {} failed: {}", task->task_id, r->message));
     }
     if (std::chrono::steady_clock::now() >= deadline) {
-      return Status::error("imm.timeout",
-                           fmt::format("the watermark extraction {} did not finish in 120 s",
-                                       task->task_id));
+      return Status::error(
+          "imm.timeout",
+          fmt::format("the watermark extraction {} did not finish in 120 s", task->task_id));
     }
     std::this_thread::sleep_for(step);
     step = std::min<std::chrono::milliseconds>(step * 2, options_.poll_interval);

@@ -14,9 +14,9 @@ constexpr std::string_view kPrefix = "oss-job-";
 
 Status not_found(std::string_view id) {
   std::string shown(id.substr(0, 80));
-  return Status::error("job.not_found",
-                       fmt::format("{} is not a job id of this server (oss job ids start with {})",
-                                   shown, kPrefix));
+  return Status::error(
+      "job.not_found",
+      fmt::format("{} is not a job id of this server (oss job ids start with {})", shown, kPrefix));
 }
 
 }  // namespace
@@ -27,7 +27,7 @@ std::string task_type_of(std::string_view task_id) {
 }
 
 std::string encode_job_id(const OssJobRef& ref) {
-  nlohmann::json j = {{"y", ref.task_type}, {"i", ref.task_id}, {"p", ref.project},
+  nlohmann::json j = {{"y", ref.task_type}, {"i", ref.task_id},    {"p", ref.project},
                       {"b", ref.bucket},    {"k", ref.target_key}, {"t", ref.tool}};
   return std::string(kPrefix) + core::base64url_encode(j.dump());
 }

@@ -14,7 +14,8 @@ namespace omm::oss_backend {
 inline std::string random_hex(size_t bytes) {
   static thread_local std::mt19937_64 rng{std::random_device{}()};
   std::string out;
-  for (size_t i = 0; i < bytes; ++i) out += fmt::format("{:02x}", static_cast<unsigned>(rng() & 0xff));
+  for (size_t i = 0; i < bytes; ++i)
+    out += fmt::format("{:02x}", static_cast<unsigned>(rng() & 0xff));
   return out;
 }
 

@@ -19,10 +19,9 @@ void from_json(const nlohmann::json& j, ImmSetupArgs& a) { a.arguments = j; }
 }  // namespace
 
 void register_admin_tools(mcp::Server& server, const ProductToolOptions& options) {
-  add_request_tool<NoArgs>(server, options, "doctor",
-                           [](core::Executor& e, mcp::CallContext&, const NoArgs&) {
-                             return e.doctor();
-                           });
+  add_request_tool<NoArgs>(
+      server, options, "doctor",
+      [](core::Executor& e, mcp::CallContext&, const NoArgs&) { return e.doctor(); });
   add_request_tool<ImmSetupArgs>(server, options, "imm_setup",
                                  [](core::Executor& e, mcp::CallContext&, const ImmSetupArgs& a) {
                                    return e.imm_setup(a.arguments);

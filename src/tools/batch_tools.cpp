@@ -20,14 +20,13 @@ void from_json(const nlohmann::json& j, BatchArgs& a) { a.arguments = j; }
 void register_batch_tools(mcp::Server& server, const ProductToolOptions& options) {
   core::PlanOptions plan_options;
   plan_options.max_wait_seconds = options.max_wait_seconds;
-  add_request_tool<BatchArgs>(
-      server, options, "batch_process",
-      [plan_options](core::Executor& e, mcp::CallContext& ctx,
-                     const BatchArgs& a) -> Result<nlohmann::json> {
-        auto request = core::parse_batch_request(a.arguments, plan_options);
-        if (!request.ok()) return request.status();
-        return e.run_batch(*request, call_of(ctx));
-      });
+  add_request_tool<BatchArgs>(server, options, "batch_process",
+                              [plan_options](core::Executor& e, mcp::CallContext& ctx,
+                                             const BatchArgs& a) -> Result<nlohmann::json> {
+                                auto request = core::parse_batch_request(a.arguments, plan_options);
+                                if (!request.ok()) return request.status();
+                                return e.run_batch(*request, call_of(ctx));
+                              });
   mcp::ResourceTemplateSpec manifest;
   manifest.uri_template = "oss-media://batch/{batch_id}";
   manifest.name = "batch-manifest";

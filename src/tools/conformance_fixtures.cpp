@@ -20,12 +20,13 @@ namespace omm::tools {
 
 namespace {
 
-using nlohmann::json;
 using mcp::CallContext;
 using mcp::LogLevel;
+using nlohmann::json;
 
 constexpr const char* kPng1x1 =
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg"
+    "==";
 constexpr const char* kWavSilence =
     "UklGRjQAAABXQVZFZm10IBAAAAABAAEAQB8AAIA+AAACABAAZGF0YRAAAAAAAAAAAAAAAAAAAAAAAAAA";
 
@@ -52,9 +53,9 @@ json elicit(CallContext& ctx, json params) {
   auto r = ctx.request_client("elicitation/create", std::move(params), std::chrono::seconds(60));
   if (!r.ok()) return mcp::error_result(r.status());
   json content_value = r->value("content", json::object());
-  return content(json::array({text_block(fmt::format("Elicitation completed: action={}, content={}",
-                                                     r->value("action", "unknown"),
-                                                     content_value.dump()))}));
+  return content(
+      json::array({text_block(fmt::format("Elicitation completed: action={}, content={}",
+                                          r->value("action", "unknown"), content_value.dump()))}));
 }
 
 // Runs `sleep` as a child for `duration_ms`, reporting progress, honouring cancellation.
@@ -95,7 +96,8 @@ json slow_operation(CallContext& ctx, const json& args) {
     if (w < 0) break;
     ctx.sleep_for(std::chrono::milliseconds(200));
     auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
-                       std::chrono::steady_clock::now() - start).count();
+                       std::chrono::steady_clock::now() - start)
+                       .count();
     if (!ctx.cancelled()) {
       ctx.progress(static_cast<double>(std::min<long long>(elapsed, duration_ms)), duration_ms,
                    fmt::format("{} ms of {}", elapsed, duration_ms));
@@ -107,7 +109,8 @@ json slow_operation(CallContext& ctx, const json& args) {
     return mcp::error_result(Status::error("cancelled", "the call was cancelled"));
   }
   auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
-                     std::chrono::steady_clock::now() - start).count();
+                     std::chrono::steady_clock::now() - start)
+                     .count();
   json result{{"success", true}, {"elapsed_ms", elapsed}};
   if (!temp.empty()) {
     std::ofstream(temp, std::ios::trunc) << "done after " << elapsed << " ms\n";
@@ -124,7 +127,8 @@ void register_tools(mcp::Server& server) {
       });
   add(server, "test_image_content", "Returns a 1x1 PNG image.", no_args_schema(),
       [](CallContext&, const json&) {
-        return content(json::array({{{"type", "image"}, {"data", kPng1x1}, {"mimeType", "image/png"}}}));
+        return content(
+            json::array({{{"type", "image"}, {"data", kPng1x1}, {"mimeType", "image/png"}}}));
       });
   add(server, "test_audio_content", "Returns a short silent WAV clip.", no_args_schema(),
       [](CallContext&, const json&) {
@@ -141,14 +145,14 @@ void register_tools(mcp::Server& server) {
       });
   add(server, "test_multiple_content_types", "Returns text, image and resource content.",
       no_args_schema(), [](CallContext&, const json&) {
-        return content(json::array(
-            {text_block("Multiple content types test:"),
-             {{"type", "image"}, {"data", kPng1x1}, {"mimeType", "image/png"}},
-             {{"type", "resource"},
-              {"resource",
-               {{"uri", "test://mixed-content-resource"},
-                {"mimeType", "application/json"},
-                {"text", "{\"test\":\"data\",\"value\":123}"}}}}}));
+        return content(
+            json::array({text_block("Multiple content types test:"),
+                         {{"type", "image"}, {"data", kPng1x1}, {"mimeType", "image/png"}},
+                         {{"type", "resource"},
+                          {"resource",
+                           {{"uri", "test://mixed-content-resource"},
+                            {"mimeType", "application/json"},
+                            {"text", "{\"test\":\"data\",\"value\":123}"}}}}}));
       });
   add(server, "test_tool_with_logging", "Sends three info log notifications while running.",
       no_args_schema(), [](CallContext& ctx, const json&) {
@@ -161,7 +165,8 @@ void register_tools(mcp::Server& server) {
       });
   add(server, "test_error_handling", "Always fails with a tool error.", no_args_schema(),
       [](CallContext&, const json&) {
-        json r = content(json::array({text_block("This tool intentionally returns an error for testing")}));
+        json r = content(
+            json::array({text_block("This tool intentionally returns an error for testing")}));
         r["isError"] = true;
         return r;
       });
@@ -175,10 +180,11 @@ void register_tools(mcp::Server& server) {
         return content(json::array({text_block("Tool with progress executed successfully")}));
       });
   add(server, "test_sampling", "Asks the client's model to answer a prompt.",
-      json{{"type", "object"},
-           {"properties", {{"prompt", {{"type", "string"}, {"description", "The prompt to send"}}}}},
-           {"required", {"prompt"}},
-           {"additionalProperties", false}},
+      json{
+          {"type", "object"},
+          {"properties", {{"prompt", {{"type", "string"}, {"description", "The prompt to send"}}}}},
+          {"required", {"prompt"}},
+          {"additionalProperties", false}},
       [](CallContext& ctx, const json& args) {
         json params{{"messages",
                      json::array({{{"role", "user"},
@@ -213,13 +219,14 @@ void register_tools(mcp::Server& server) {
       });
   add(server, "test_elicitation_sep1034_defaults", "Elicits values with defaults (SEP-1034).",
       no_args_schema(), [](CallContext& ctx, const json&) {
-        json props{
-            {"name", {{"type", "string"}, {"default", "John Doe"}}},
-            {"age", {{"type", "integer"}, {"default", 30}}},
-            {"score", {{"type", "number"}, {"default", 95.5}}},
-            {"status",
-             {{"type", "string"}, {"enum", {"active", "inactive", "pending"}}, {"default", "active"}}},
-            {"verified", {{"type", "boolean"}, {"default", true}}}};
+        json props{{"name", {{"type", "string"}, {"default", "John Doe"}}},
+                   {"age", {{"type", "integer"}, {"default", 30}}},
+                   {"score", {{"type", "number"}, {"default", 95.5}}},
+                   {"status",
+                    {{"type", "string"},
+                     {"enum", {"active", "inactive", "pending"}},
+                     {"default", "active"}}},
+                   {"verified", {{"type", "boolean"}, {"default", true}}}};
         return elicit(ctx, {{"message", "Please review the defaults"},
                             {"requestedSchema", {{"type", "object"}, {"properties", props}}}});
       });
@@ -293,15 +300,15 @@ void register_resources(mcp::Server& server) {
                           "text/plain",
                           text("test://static-text", "text/plain",
                                "This is the content of the static text resource.")});
-  server.resources().add({"test://static-binary", "static-binary", "", "A static PNG image",
-                          "image/png", [](const std::string&) -> Result<json> {
-                            return json::array({{{"uri", "test://static-binary"},
-                                                 {"mimeType", "image/png"},
-                                                 {"blob", kPng1x1}}});
-                          }});
-  server.resources().add({"test://watched-resource", "watched-resource", "",
-                          "A resource clients may subscribe to", "text/plain",
-                          text("test://watched-resource", "text/plain", "Watched resource content")});
+  server.resources().add(
+      {"test://static-binary", "static-binary", "", "A static PNG image", "image/png",
+       [](const std::string&) -> Result<json> {
+         return json::array(
+             {{{"uri", "test://static-binary"}, {"mimeType", "image/png"}, {"blob", kPng1x1}}});
+       }});
+  server.resources().add(
+      {"test://watched-resource", "watched-resource", "", "A resource clients may subscribe to",
+       "text/plain", text("test://watched-resource", "text/plain", "Watched resource content")});
   mcp::ResourceTemplateSpec tmpl;
   tmpl.uri_template = "test://template/{id}/data";
   tmpl.name = "template-data";
@@ -329,19 +336,26 @@ json user_text(std::string text) {
 }
 
 void register_prompts(mcp::Server& server) {
-  server.prompts().add({"test_simple_prompt", "", "A simple prompt without arguments", {},
-                        [](const json&) -> Result<json> {
-                          return json{{"messages", json::array({user_text(
-                                                       "This is a simple prompt for testing.")})}};
-                        },
-                        nullptr});
   server.prompts().add(
-      {"test_prompt_with_arguments", "", "A prompt with two required arguments",
+      {"test_simple_prompt",
+       "",
+       "A simple prompt without arguments",
+       {},
+       [](const json&) -> Result<json> {
+         return json{
+             {"messages", json::array({user_text("This is a simple prompt for testing.")})}};
+       },
+       nullptr});
+  server.prompts().add(
+      {"test_prompt_with_arguments",
+       "",
+       "A prompt with two required arguments",
        {{"arg1", "First test argument", true}, {"arg2", "Second test argument", true}},
        [](const json& a) -> Result<json> {
-         return json{{"messages",
-                      json::array({user_text(fmt::format("Prompt with arguments: arg1='{}', arg2='{}'",
-                                                         a.value("arg1", ""), a.value("arg2", "")))})}};
+         return json{
+             {"messages",
+              json::array({user_text(fmt::format("Prompt with arguments: arg1='{}', arg2='{}'",
+                                                 a.value("arg1", ""), a.value("arg2", "")))})}};
        },
        [](std::string_view arg, std::string_view prefix) {
          std::vector<std::string> out;
@@ -354,7 +368,9 @@ void register_prompts(mcp::Server& server) {
          return out;
        }});
   server.prompts().add(
-      {"test_prompt_with_embedded_resource", "", "A prompt embedding a resource",
+      {"test_prompt_with_embedded_resource",
+       "",
+       "A prompt embedding a resource",
        {{"resourceUri", "URI of the resource to embed", true}},
        [](const json& a) -> Result<json> {
          json resource{{"uri", a.value("resourceUri", "")},
@@ -367,13 +383,17 @@ void register_prompts(mcp::Server& server) {
        },
        nullptr});
   server.prompts().add(
-      {"test_prompt_with_image", "", "A prompt with an image", {},
+      {"test_prompt_with_image",
+       "",
+       "A prompt with an image",
+       {},
        [](const json&) -> Result<json> {
-         return json{{"messages",
-                      json::array({{{"role", "user"},
-                                    {"content",
-                                     {{"type", "image"}, {"data", kPng1x1}, {"mimeType", "image/png"}}}},
-                                   user_text("Please analyze the image above.")})}};
+         return json{
+             {"messages",
+              json::array(
+                  {{{"role", "user"},
+                    {"content", {{"type", "image"}, {"data", kPng1x1}, {"mimeType", "image/png"}}}},
+                   user_text("Please analyze the image above.")})}};
        },
        nullptr});
 }

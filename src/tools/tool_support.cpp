@@ -17,9 +17,10 @@ json parse_embedded(std::span<const embedded::File> files, const std::string& pa
   return j.is_discarded() ? json(nullptr) : j;
 }
 
-// The descriptive fields come from the tool's build-time tools/list entry (embedded::tool_listing(),
-// derived by tools/gen_schemas.py from the validation, published and output schemas); tools/list
-// itself sends that text as is (listing_json), so this runs only when something asks for the fields.
+// The descriptive fields come from the tool's build-time tools/list entry
+// (embedded::tool_listing(), derived by tools/gen_schemas.py from the validation, published and
+// output schemas); tools/list itself sends that text as is (listing_json), so this runs only when
+// something asks for the fields.
 void describe(mcp::ToolSpec& spec) {
   json t = parse_embedded(embedded::tool_listing(), spec.name + ".json");
   if (!t.is_object()) return;

@@ -8,9 +8,8 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "core/executor.h"
 #include "core/status.h"
@@ -48,10 +47,9 @@ void add_plan_tool(mcp::Server& server, const ProductToolOptions& options, const
 // Registers a tool with its own typed arguments, answered by `fn` (nlohmann from_json converts
 // them after the schema accepted the call).
 template <class In>
-void add_request_tool(mcp::Server& server, const ProductToolOptions& options,
-                      const std::string& name,
-                      std::function<Result<nlohmann::json>(core::Executor&, mcp::CallContext&,
-                                                           const In&)> fn);
+void add_request_tool(
+    mcp::Server& server, const ProductToolOptions& options, const std::string& name,
+    std::function<Result<nlohmann::json>(core::Executor&, mcp::CallContext&, const In&)> fn);
 
 // Every family's registration (one file each).
 void register_image_tools(mcp::Server& server, const ProductToolOptions& options);

@@ -6,8 +6,8 @@
 namespace omm::tools {
 
 void register_video_tools(mcp::Server& server, const ProductToolOptions& options) {
-  for (const char* name : {"video_transcode", "video_snapshot", "video_frames", "video_sprite",
-                           "video_animation"}) {
+  for (const char* name :
+       {"video_transcode", "video_snapshot", "video_frames", "video_sprite", "video_animation"}) {
     add_plan_tool(server, options, name);
   }
 }

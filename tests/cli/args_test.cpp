@@ -1,13 +1,15 @@
 #include "cli/args.h"
-#include "cli/process_args.h"
 
 #include <doctest/doctest.h>
+
+#include "cli/process_args.h"
 
 using omm::cli::parse_serve_args;
 
 TEST_CASE("serve flags") {
-  auto a = parse_serve_args({"--transport", "http", "--listen", "127.0.0.1:0", "--conformance-fixtures",
-                             "--allowed-origins=https://a.example,https://b.example", "--workers", "4"});
+  auto a =
+      parse_serve_args({"--transport", "http", "--listen", "127.0.0.1:0", "--conformance-fixtures",
+                        "--allowed-origins=https://a.example,https://b.example", "--workers", "4"});
   REQUIRE(a.ok());
   CHECK(a->transport == "http");
   CHECK(a->host == "127.0.0.1");
@@ -26,18 +28,25 @@ TEST_CASE("bad serve flags name the flag and the allowed values") {
     const char* id;
     const char* message;
   } cases[] = {
-      {{"--transport", "tcp"}, "invalid_argument.cli.transport",
+      {{"--transport", "tcp"},
+       "invalid_argument.cli.transport",
        "--transport must be one of stdio, http, sse, got 'tcp'"},
-      {{"--transport"}, "invalid_argument.cli.transport", "--transport needs a value: stdio, http or sse"},
-      {{"--listen", "8765"}, "invalid_argument.cli.listen",
+      {{"--transport"},
+       "invalid_argument.cli.transport",
+       "--transport needs a value: stdio, http or sse"},
+      {{"--listen", "8765"},
+       "invalid_argument.cli.listen",
        "--listen must be HOST:PORT (e.g. 127.0.0.1:8765), got '8765'"},
-      {{"--listen", "h:70000"}, "invalid_argument.cli.listen",
+      {{"--listen", "h:70000"},
+       "invalid_argument.cli.listen",
        "--listen must be HOST:PORT (e.g. 127.0.0.1:8765), got 'h:70000'"},
       {{"--workers", "0"}, "invalid_argument.cli.workers", "--workers must be 1..1024, got '0'"},
       {{"--frobnicate"}, "invalid_argument.cli", "unknown option '--frobnicate'"},
-      {{"--log-level", "loud"}, "invalid_argument.cli.log-level",
+      {{"--log-level", "loud"},
+       "invalid_argument.cli.log-level",
        "--log-level must be one of debug, info, warn, error, off, got 'loud'"},
-      {{"--max-duration", "4h"}, "invalid_argument.cli.max-duration",
+      {{"--max-duration", "4h"},
+       "invalid_argument.cli.max-duration",
        "--max-duration must be 0..100000000 seconds (0: no limit), got '4h'"},
   };
   for (const auto& c : cases) {
@@ -89,10 +98,10 @@ TEST_CASE("http(s) source flags on serve and process") {
           std::string("--max-fetch-bytes must be 1..1099511627776 bytes, got '") + bad + "'");
   }
   auto env = [](const std::string&) -> std::optional<std::string> { return std::nullopt; };
-  auto p = omm::cli::parse_process_args({"--uri", "https://example.com/a.png", "--operations",
-                                         "resize:w=10", "--max-fetch-bytes=4096",
-                                         "--allow-private-uri"},
-                                        env, "/tmp");
+  auto p =
+      omm::cli::parse_process_args({"--uri", "https://example.com/a.png", "--operations",
+                                    "resize:w=10", "--max-fetch-bytes=4096", "--allow-private-uri"},
+                                   env, "/tmp");
   REQUIRE(p.ok());
   CHECK(p->request.uri == "https://example.com/a.png");
   CHECK(p->max_fetch_bytes == 4096);

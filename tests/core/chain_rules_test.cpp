@@ -77,6 +77,6 @@ TEST_CASE("chain rules: image_process refuses operations of other tools by id") 
       "image_process",
       R"({"source":{"key":"a.jpg"},"operations":[{"op":"resize","w":5},{"op":"video/info"}]})");
   CHECK(media.status().id() == "invalid_chain.media_alone");
-  CHECK(omm::core::tool_for_chain(std::vector<const OpSpec*>{find_op_by_skill_name("video/snapshots")}) ==
-        "video_frames");
+  CHECK(omm::core::tool_for_chain(std::vector<const OpSpec*>{
+            find_op_by_skill_name("video/snapshots")}) == "video_frames");
 }

@@ -2,12 +2,12 @@
 // the result to one string — the rendered operations when it is valid, the error id when not.
 #pragma once
 
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <doctest/doctest.h>
-#include <nlohmann/json.hpp>
 
 #include "core/plan_from_cli.h"
 #include "core/plan_from_tool.h"

@@ -130,8 +130,9 @@ TEST_CASE("executor: an async plan is a job — announced, waited for, answered 
   CHECK((*done)["job_id"] == "fake-job-1");
 }
 
-TEST_CASE("executor: a job that ends within wait_seconds answers its result; progress is relayed "
-          "while the call waits") {
+TEST_CASE(
+    "executor: a job that ends within wait_seconds answers its result; progress is relayed "
+    "while the call waits") {
   auto backend = std::make_shared<FakeBackend>();
   Executor e(backend, ExecutorOptions{});
   Recorder rec;
@@ -220,8 +221,7 @@ TEST_CASE("executor: job_status cancel and unknown ids") {
   REQUIRE(c.ok());
   CHECK((*c)["status"] == "canceled");
   CHECK((*c)["reason"] == "request");
-  CHECK(e.job_status(JobStatusRequest{"nope", 0, false}, Call{}).status().id() ==
-        "job.not_found");
+  CHECK(e.job_status(JobStatusRequest{"nope", 0, false}, Call{}).status().id() == "job.not_found");
 }
 
 TEST_CASE("executor: object tools check the location first") {

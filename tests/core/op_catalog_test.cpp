@@ -2,22 +2,54 @@
 // cross-check and both syntaxes rely on.
 #include "core/op_catalog.h"
 
-#include <algorithm>
-#include <set>
-
 #include <doctest/doctest.h>
+
+#include <algorithm>
 #include <nlohmann/json.hpp>
+#include <set>
 
 using namespace omm::core;
 
 TEST_CASE("catalog: canonical operation names are exactly those of docs/contracts.md") {
-  const std::set<std::string_view> contract = {
-      "resize", "crop", "indexcrop", "rotate", "flip", "quality", "format", "interlace",
-      "watermark", "blur", "sharpen", "bright", "contrast", "auto-orient", "circle",
-      "rounded-corners", "blindwatermark", "info", "average-hue", "faces", "bodies", "cars",
-      "codes", "labels", "score", "blindwatermark-extract", "video_convert", "video_snapshot",
-      "video_info", "video_animation", "video_snapshots", "video_sprite", "video_concat",
-      "audio_convert", "audio_concat", "audio_info", "hls_m3u8", "upload", "download"};
+  const std::set<std::string_view> contract = {"resize",
+                                               "crop",
+                                               "indexcrop",
+                                               "rotate",
+                                               "flip",
+                                               "quality",
+                                               "format",
+                                               "interlace",
+                                               "watermark",
+                                               "blur",
+                                               "sharpen",
+                                               "bright",
+                                               "contrast",
+                                               "auto-orient",
+                                               "circle",
+                                               "rounded-corners",
+                                               "blindwatermark",
+                                               "info",
+                                               "average-hue",
+                                               "faces",
+                                               "bodies",
+                                               "cars",
+                                               "codes",
+                                               "labels",
+                                               "score",
+                                               "blindwatermark-extract",
+                                               "video_convert",
+                                               "video_snapshot",
+                                               "video_info",
+                                               "video_animation",
+                                               "video_snapshots",
+                                               "video_sprite",
+                                               "video_concat",
+                                               "audio_convert",
+                                               "audio_concat",
+                                               "audio_info",
+                                               "hls_m3u8",
+                                               "upload",
+                                               "download"};
   std::set<std::string_view> names;
   for (const OpSpec& op : all_ops()) names.insert(op.name);
   CHECK(names == contract);
@@ -59,7 +91,8 @@ TEST_CASE("catalog: every entry is well formed") {
     CHECK_FALSE(ops_for_tool(tool.name).empty());
     CHECK(std::find(tool.args.begin(), tool.args.end(), "bucket") != tool.args.end());
     bool transfer = tool.output == OutputRule::kTransfer;  // not processing: no dry_run
-    CHECK((std::find(tool.args.begin(), tool.args.end(), "dry_run") != tool.args.end()) == !transfer);
+    CHECK((std::find(tool.args.begin(), tool.args.end(), "dry_run") != tool.args.end()) ==
+          !transfer);
   }
 }
 
@@ -78,7 +111,8 @@ TEST_CASE("catalog: categories, tools and documented order") {
       {"video_snapshot", "video_snapshot", Category::kSync, "t w h m f ar"},
       {"video_snapshots", "video_frames", Category::kAsync, "ss f m num inter"},
       {"video_sprite", "video_sprite", Category::kAsync, "ss f m thr num inter sw sh"},
-      {"video_concat", "media_concat", Category::kAsync, "f vcodec acodec fps vb ab ar ac s align ss"},
+      {"video_concat", "media_concat", Category::kAsync,
+       "f vcodec acodec fps vb ab ar ac s align ss"},
       {"audio_concat", "media_concat", Category::kAsync, "f ar ac aq ab abopt align adepth"},
       {"audio_info", "media_info", Category::kSync, ""},
       {"hls_m3u8", "hls_playlist", Category::kSync, "ss t ta st initd vcodec"},
@@ -114,10 +148,13 @@ TEST_CASE("catalog: JSON form for schema cross-checks") {
   }
   REQUIRE(resize != nullptr);
   CHECK((*resize)["tool"] == "image_process");
-  CHECK((*resize)["params"][0] == nlohmann::json{{"name", "w"}, {"type", "integer"},
-                                                  {"required", false}, {"minimum", 1},
-                                                  {"maximum", 16384}, {"wire", "plain"},
-                                                  {"note", "target width, px [D]"}});
+  CHECK((*resize)["params"][0] == nlohmann::json{{"name", "w"},
+                                                 {"type", "integer"},
+                                                 {"required", false},
+                                                 {"minimum", 1},
+                                                 {"maximum", 16384},
+                                                 {"wire", "plain"},
+                                                 {"note", "target width, px [D]"}});
   CHECK((*resize)["params"][5]["enum"] ==
         nlohmann::json::array({"lfit", "mfit", "fill", "pad", "fixed"}));
   CHECK((*resize)["cli_aliases"]["mode"] == "m");

@@ -1,9 +1,9 @@
 // docs/operations.md lists every operation of the catalog with every parameter, so the page
 // cannot drift from the code.
+#include <doctest/doctest.h>
+
 #include <fstream>
 #include <sstream>
-
-#include <doctest/doctest.h>
 
 #include "core/op_catalog.h"
 
@@ -22,7 +22,8 @@ TEST_CASE("docs/operations.md: every operation and parameter of the catalog") {
     std::size_t start = doc.find("\n### " + std::string(op.name) + "\n");
     REQUIRE(start != std::string::npos);
     std::size_t end = doc.find("\n### ", start + 1);
-    std::string section = doc.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    std::string section =
+        doc.substr(start, end == std::string::npos ? std::string::npos : end - start);
     CHECK(section.find("tool `" + std::string(op.tool) + "`") != std::string::npos);
     for (const omm::core::ParamSpec& p : op.params) {
       CAPTURE(p.name);

@@ -91,8 +91,9 @@ TEST_CASE("render: dry-run results") {
   REQUIRE(concat.ok());
   nlohmann::json c = dry_run_result(*concat, "bkt");
   CHECK(c["api"] == "x-oss-async-process");
-  CHECK(c["process_string"] ==
-        "video/concat,f_mp4,vcodec_h264,acodec_aac/sur,o_di9iLm1wNA|sys/saveas,o_di9hYi5tcDQ,b_Ymt0");
+  CHECK(
+      c["process_string"] ==
+      "video/concat,f_mp4,vcodec_h264,acodec_aac/sur,o_di9iLm1wNA|sys/saveas,o_di9hYi5tcDQ,b_Ymt0");
   CHECK(c["path"] == "ab.mp4");
   CHECK(c["wait_seconds"] == 10);
 }

@@ -95,8 +95,10 @@ TEST_CASE("request rules: output modes per tool family") {
        R"({"source":{"key":"a.wav"},"f":"mp3","output":{"mode":"download","path":"a.mp3"}})",
        "invalid_argument.audio_transcode.output.mode"},
       {"video_animation",
-       R"({"source":{"key":"v.mp4"},"f":"gif","output":{"target_key":"a.gif","path":"a.gif"}})", "ok"},
-      {"video_frames", R"({"source":{"key":"v.mp4"},"f":"jpg","output":{"target_key":"v/f/frame.jpg"}})",
+       R"({"source":{"key":"v.mp4"},"f":"gif","output":{"target_key":"a.gif","path":"a.gif"}})",
+       "ok"},
+      {"video_frames",
+       R"({"source":{"key":"v.mp4"},"f":"jpg","output":{"target_key":"v/f/frame.jpg"}})",
        "invalid_argument.video_frames.output.target_key"},
       {"video_frames",
        R"({"source":{"key":"v.mp4"},"f":"jpg","output":{"target_key":"v/f.d/frame","path":"frames/"}})",
@@ -106,9 +108,11 @@ TEST_CASE("request rules: output modes per tool family") {
        "invalid_argument.video_sprite.output.expires"},
       // hls: url only
       {"hls_playlist", R"({"source":{"key":"v.mp4"}})", "ok"},
-      {"hls_playlist", R"({"source":{"key":"v.mp4"},"output":{"mode":"save","target_key":"p.m3u8"}})",
+      {"hls_playlist",
+       R"({"source":{"key":"v.mp4"},"output":{"mode":"save","target_key":"p.m3u8"}})",
        "invalid_argument.hls_playlist.output.mode"},
-      {"hls_playlist", R"({"source":{"uri":"/v.mp4"}})", "invalid_argument.hls_playlist.output.mode"},
+      {"hls_playlist", R"({"source":{"uri":"/v.mp4"}})",
+       "invalid_argument.hls_playlist.output.mode"},
       // snapshot: like image_process
       {"video_snapshot",
        R"({"source":{"key":"v.mp4"},"t":0,"f":"jpg","output":{"mode":"save","target_key":"s.jpg"}})",
@@ -181,10 +185,11 @@ TEST_CASE("request rules: sources, keys and common arguments") {
 
 TEST_CASE("request rules: long keys, exact messages and the upload key") {
   std::string long_key(1024, 'k');
-  auto plan = tool_call("image_inspect",
-                        R"({"what":"info","source":{"key":")" + long_key + R"("}})");
-  CHECK(plan.status().to_string() ==
-        "[invalid_argument.image_inspect.source.key] key must be at most 1023 bytes, got 1024 bytes");
+  auto plan =
+      tool_call("image_inspect", R"({"what":"info","source":{"key":")" + long_key + R"("}})");
+  CHECK(
+      plan.status().to_string() ==
+      "[invalid_argument.image_inspect.source.key] key must be at most 1023 bytes, got 1024 bytes");
   auto ok = tool_call("image_inspect",
                       R"({"what":"info","source":{"key":")" + long_key.substr(1) + R"("}})");
   CHECK(ok.ok());
@@ -192,8 +197,9 @@ TEST_CASE("request rules: long keys, exact messages and the upload key") {
   auto save = tool_call("image_process",
                         R"({"source":{"key":"a.jpg"},"operations":[{"op":"resize","w":5}],
                             "output":{"mode":"save"}})");
-  CHECK(save.status().to_string() == "[invalid_argument.image_process.output.target_key] "
-                                     "target_key is required when output.mode is \"save\"");
+  CHECK(save.status().to_string() ==
+        "[invalid_argument.image_process.output.target_key] "
+        "target_key is required when output.mode is \"save\"");
 
   const struct {
     const char* uri;

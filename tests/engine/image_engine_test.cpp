@@ -17,7 +17,6 @@
 
 #include "worker_client.h"
 
-
 using nlohmann::json;
 
 namespace {
@@ -84,8 +83,8 @@ Hdr vipsheader(const std::string& path) {
 }
 
 std::vector<int> getpoint(const std::string& path, int x, int y) {
-  std::istringstream in(run("vips getpoint '" + path + "' " + std::to_string(x) + " " +
-                            std::to_string(y)));
+  std::istringstream in(
+      run("vips getpoint '" + path + "' " + std::to_string(x) + " " + std::to_string(y)));
   std::vector<int> v;
   double d;
   while (in >> d) v.push_back(static_cast<int>(d + 0.5));
@@ -120,8 +119,10 @@ struct Fixtures {
     dir = ::mkdtemp(tmpl);
     std::string d = dir + "/";
     std::string script =
-        "cd '" + dir + "' && vips black b.v 320 240 --bands 3 && "
-        "vips linear b.v base.png '1 1 1' '92 120 58' --uchar && vips copy base.png base.jpg[Q=80] && "
+        "cd '" + dir +
+        "' && vips black b.v 320 240 --bands 3 && "
+        "vips linear b.v base.png '1 1 1' '92 120 58' --uchar && vips copy base.png base.jpg[Q=80] "
+        "&& "
         "vips copy base.png base.gif && vips copy base.png base.webp && "
         "vips bandjoin_const base.png alpha.png 128 && "
         "vips black w.v 200 100 --bands 3 && vips linear w.v wide.png '1 1 1' '0 0 255' --uchar && "
@@ -129,12 +130,14 @@ struct Fixtures {
         "vips xyz xy.v 320 240 && vips linear xy.v g.v '0.5 0.5' '0 0' --uchar && "
         "vips bandjoin_const g.v g3.v 0 && vips copy g3.v grad.png --interpretation srgb && "
         "vips gaussnoise n.v 320 240 --mean 128 --sigma 40 && vips cast n.v n8.v uchar && "
-        "vips bandjoin 'n8.v n8.v n8.v' n3.v && vips copy n3.v noise.jpg[Q=80] --interpretation srgb && "
+        "vips bandjoin 'n8.v n8.v n8.v' n3.v && vips copy n3.v noise.jpg[Q=80] --interpretation "
+        "srgb && "
         "vips black big.png 4097 8";
     REQUIRE(std::system(script.c_str()) == 0);
     // EXIF orientation 6 (APP1 after SOI): 320x240 stored, 240x320 shown.
     std::string jpg = read_file(d + "base.jpg");
-    std::string tiff = std::string("MM\0*\0\0\0\x08\0\x01\x01\x12\0\x03\0\0\0\x01\0\x06\0\0\0\0\0\0", 26);
+    std::string tiff =
+        std::string("MM\0*\0\0\0\x08\0\x01\x01\x12\0\x03\0\0\0\x01\0\x06\0\0\0\0\0\0", 26);
     std::string app1 = std::string("\xFF\xE1\0\x22", 4) + std::string("Exif\0\0", 6) + tiff;
     write_file(d + "orient.jpg", jpg.substr(0, 2) + app1 + jpg.substr(2));
     // A PNG whose header claims 100000x100000 RGB, with a tiny (stored, empty) IDAT.
@@ -162,14 +165,17 @@ json op(const std::string& name, json params = json::object()) {
 }
 
 json job(const std::string& input, const std::string& output, json ops, json format = nullptr) {
-  return {{"input", fx()(input)}, {"output", output.empty() ? "" : fx()(output)},
-          {"format", format}, {"operations", ops}, {"options", json::object()}};
+  return {{"input", fx()(input)},
+          {"output", output.empty() ? "" : fx()(output)},
+          {"format", format},
+          {"operations", ops},
+          {"options", json::object()}};
 }
 
-#define SKIP_WITHOUT_ENGINE()                                       \
-  if (!engine_built()) {                                           \
-    MESSAGE("oss-media-engine-image was not built; skipping");     \
-    return;                                                        \
+#define SKIP_WITHOUT_ENGINE()                                  \
+  if (!engine_built()) {                                       \
+    MESSAGE("oss-media-engine-image was not built; skipping"); \
+    return;                                                    \
   }
 
 }  // namespace
@@ -188,19 +194,19 @@ TEST_CASE("image_engine: resize modes, limit, percent and shrink-on-load") {
       {"wide.png", {{"w", 150}, {"h", 80}, {"m", "fill"}}, 150, 80},
       {"wide.png", {{"w", 150}, {"h", 80}, {"m", "pad"}}, 150, 80},
       {"wide.png", {{"w", 150}, {"h", 80}, {"m", "fixed"}}, 150, 80},
-      {"wide.png", {{"w", 150}, {"h", 80}}, 150, 75},             // lfit is the default
-      {"wide.png", {{"w", 100}}, 100, 50},                        // only w: proportional
-      {"wide.png", {{"h", 50}, {"m", "fixed"}}, 100, 50},         // only h, fixed: proportional
-      {"wide.png", {{"w", 100}, {"m", "pad"}}, 100, 100},         // only w, pad: w×w box
-      {"wide.png", {{"h", 50}, {"m", "fill"}}, 50, 50},           // only h, fill: h×h box
+      {"wide.png", {{"w", 150}, {"h", 80}}, 150, 75},      // lfit is the default
+      {"wide.png", {{"w", 100}}, 100, 50},                 // only w: proportional
+      {"wide.png", {{"h", 50}, {"m", "fixed"}}, 100, 50},  // only h, fixed: proportional
+      {"wide.png", {{"w", 100}, {"m", "pad"}}, 100, 100},  // only w, pad: w×w box
+      {"wide.png", {{"h", 50}, {"m", "fill"}}, 50, 50},    // only h, fill: h×h box
       {"wide.png", {{"l", 100}}, 100, 50},
-      {"wide.png", {{"s", 50}, {"m", "fixed"}}, 100, 50},         // m ignored with s alone
+      {"wide.png", {{"s", 50}, {"m", "fixed"}}, 100, 50},  // m ignored with s alone
       {"wide.png", {{"l", 100}, {"s", 100}, {"m", "lfit"}}, 100, 50},
       {"wide.png", {{"p", 50}}, 100, 50},
-      {"wide.png", {{"p", 150}}, 300, 150},                       // p enlarges regardless of limit
-      {"wide.png", {{"w", 400}}, 200, 100},                       // limit=1: the source comes back
+      {"wide.png", {{"p", 150}}, 300, 150},  // p enlarges regardless of limit
+      {"wide.png", {{"w", 400}}, 200, 100},  // limit=1: the source comes back
       {"wide.png", {{"w", 400}, {"limit", 0}}, 400, 200},
-      {"base.jpg", {{"w", 40}}, 40, 30},                          // JPEG shrink-on-load path
+      {"base.jpg", {{"w", 40}}, 40, 30},                             // JPEG shrink-on-load path
       {"base.webp", {{"w", 40}, {"h", 40}, {"m", "fill"}}, 40, 40},  // WebP scale-on-load path
   };
   for (const Case& c : cases) {
@@ -214,9 +220,9 @@ TEST_CASE("image_engine: resize modes, limit, percent and shrink-on-load") {
     CHECK(r["metadata"]["width"] == c.w);
   }
   // pad fills with color (centred): a red band above and below the 100x50 blue image.
-  json r = w.call(job("wide.png", "pad.png",
-                      json::array({op("resize", {{"w", 100}, {"h", 100}, {"m", "pad"},
-                                                 {"color", "FF0000"}})})));
+  json r = w.call(job(
+      "wide.png", "pad.png",
+      json::array({op("resize", {{"w", 100}, {"h", 100}, {"m", "pad"}, {"color", "FF0000"}})})));
   REQUIRE(r["ok"] == true);
   CHECK(getpoint(fx()("pad.png"), 50, 5) == std::vector<int>{255, 0, 0});
   CHECK(getpoint(fx()("pad.png"), 50, 50) == std::vector<int>{0, 0, 255});
@@ -229,9 +235,9 @@ TEST_CASE("image_engine: crop gravities, clamping and origins out of the image")
   struct Case {
     const char* g;
     int x0, y0;
-  } cases[] = {{"nw", 0, 0},      {"north", 110, 0},  {"ne", 220, 0},
-               {"west", 0, 80},   {"center", 110, 80}, {"east", 220, 80},
-               {"sw", 0, 160},    {"south", 110, 160}, {"se", 220, 160}};
+  } cases[] = {{"nw", 0, 0},    {"north", 110, 0},   {"ne", 220, 0},
+               {"west", 0, 80}, {"center", 110, 80}, {"east", 220, 80},
+               {"sw", 0, 160},  {"south", 110, 160}, {"se", 220, 160}};
   for (const Case& c : cases) {
     CAPTURE(c.g);
     json r = w.call(job("grad.png", "crop.png",
@@ -318,8 +324,9 @@ TEST_CASE("image_engine: every output format Debian's libvips writes") {
     const char* format;
     const char* loader;
     const char* magic;  // bytes 4..12 for the HEIF family
-  } cases[] = {{"jpg", "jpegload", ""},    {"png", "pngload", ""},   {"webp", "webpload", ""},
-               {"gif", "gifload", ""},     {"bmp", "magickload", ""}, {"tiff", "tiffload", ""},
+  } cases[] = {{"jpg", "jpegload", ""},          {"png", "pngload", ""},
+               {"webp", "webpload", ""},         {"gif", "gifload", ""},
+               {"bmp", "magickload", ""},        {"tiff", "tiffload", ""},
                {"heic", "heifload", "ftypheic"}, {"avif", "heifload", "ftypavif"}};
   for (const Case& c : cases) {
     CAPTURE(c.format);
@@ -356,7 +363,7 @@ TEST_CASE("image_engine: quality Q and q, interlace") {
   };
   std::size_t q30 = size_with({{"Q", 30}}), q80 = size_with({{"Q", 80}});
   CHECK(q30 < q80);
-  CHECK(size_with({{"Q", 95}}) == q80);  // never above the source's quality (80)
+  CHECK(size_with({{"Q", 95}}) == q80);                     // never above the source's quality (80)
   CHECK(size_with({{"q", 50}}) == size_with({{"Q", 40}}));  // 50 % of 80
   json r = w.call(job("noise.jpg", "i.jpg", json::array({op("interlace", {{"value", 1}})})));
   REQUIRE(r["ok"] == true);
@@ -380,11 +387,18 @@ TEST_CASE("image_engine: text watermarks (Chinese, shadow, rotate, tiling, opaci
   };
   double plain = marked({{"text", "测试水印"}, {"size", 40}});
   CHECK(plain < base);  // black text on the colour
-  double tiled = marked({{"text", "测试水印"}, {"size", 20}, {"fill", 1}, {"padx", 10}, {"pady", 10}});
+  double tiled =
+      marked({{"text", "测试水印"}, {"size", 20}, {"fill", 1}, {"padx", 10}, {"pady", 10}});
   CHECK(tiled < plain);  // covers the whole image
   CHECK(marked({{"text", "测试水印"}, {"t", 0}}) == doctest::Approx(base));
-  CHECK(marked({{"text", "Hello"}, {"type", "wqy-microhei"}, {"color", "FFFFFF"}, {"size", 30},
-                {"shadow", 60}, {"rotate", 45}, {"g", "center"}, {"voffset", 20}}) != base);
+  CHECK(marked({{"text", "Hello"},
+                {"type", "wqy-microhei"},
+                {"color", "FFFFFF"},
+                {"size", 30},
+                {"shadow", 60},
+                {"rotate", 45},
+                {"g", "center"},
+                {"voffset", 20}}) != base);
   CHECK(marked({{"text", "fallback <&>"}, {"type", "fangzhengkaiti"}, {"g", "nw"}}) < base);
   // The mark sits at g=se with 10 px margins: the top-left corner stays untouched.
   marked({{"text", "测试水印"}, {"size", 40}, {"g", "se"}});
@@ -406,28 +420,42 @@ TEST_CASE("image_engine: image watermarks with preprocess, and image plus text")
   CHECK(getpoint(fx()("wm.png"), 320 - 75, 240 - 11) == std::vector<int>{92, 120, 58});
   // P_50: fits into 160x120 (50 % of the base) → 160x107; then rotate 90 → 107x160.
   r = with_mark({{"image", "logo/mark.png?x-oss-process=image/resize,P_50/rotate,90"},
-                 {"g", "nw"}, {"x", 0}, {"y", 0}});
+                 {"g", "nw"},
+                 {"x", 0},
+                 {"y", 0}});
   REQUIRE(r["ok"] == true);
   CHECK(getpoint(fx()("wm.png"), 100, 150) == std::vector<int>{255, 0, 0});
   CHECK(getpoint(fx()("wm.png"), 112, 150) == std::vector<int>{92, 120, 58});
   CHECK(getpoint(fx()("wm.png"), 100, 165) == std::vector<int>{92, 120, 58});
   // crop + rounded-corners preprocess: a 20x20 mark with transparent corners.
   r = with_mark({{"image", "logo/mark.png?x-oss-process=image/crop,w_20,h_20/rounded-corners,r_8"},
-                 {"g", "nw"}, {"x", 0}, {"y", 0}});
+                 {"g", "nw"},
+                 {"x", 0},
+                 {"y", 0}});
   REQUIRE(r["ok"] == true);
   CHECK(getpoint(fx()("wm.png"), 10, 10) == std::vector<int>{255, 0, 0});
   CHECK(getpoint(fx()("wm.png"), 0, 0) == std::vector<int>{92, 120, 58});
   CHECK(getpoint(fx()("wm.png"), 25, 10) == std::vector<int>{92, 120, 58});
   // indexcrop + resize preprocess, tiled.
-  r = with_mark({{"image", "logo/mark.png?x-oss-process=image/indexcrop,x_10,i_0/resize,w_5,h_5,m_fixed"},
-                 {"fill", 1}, {"padx", 5}, {"pady", 5}});
+  r = with_mark(
+      {{"image", "logo/mark.png?x-oss-process=image/indexcrop,x_10,i_0/resize,w_5,h_5,m_fixed"},
+       {"fill", 1},
+       {"padx", 5},
+       {"pady", 5}});
   REQUIRE(r["ok"] == true);
   CHECK(getpoint(fx()("wm.png"), 2, 2) == std::vector<int>{255, 0, 0});
   CHECK(getpoint(fx()("wm.png"), 12, 12) == std::vector<int>{255, 0, 0});
   CHECK(getpoint(fx()("wm.png"), 7, 7) == std::vector<int>{92, 120, 58});
   // Image and text: text first (order 1), middle aligned, 10 px apart.
-  r = with_mark({{"image", "logo/mark.png"}, {"text", "测试"}, {"size", 20}, {"order", 1},
-                 {"align", 1}, {"interval", 10}, {"g", "nw"}, {"x", 0}, {"y", 0}});
+  r = with_mark({{"image", "logo/mark.png"},
+                 {"text", "测试"},
+                 {"size", 20},
+                 {"order", 1},
+                 {"align", 1},
+                 {"interval", 10},
+                 {"g", "nw"},
+                 {"x", 0},
+                 {"y", 0}});
   REQUIRE(r["ok"] == true);
   CHECK(getpoint(fx()("wm.png"), 0, 0) == std::vector<int>{92, 120, 58});  // text starts first
   CHECK(vipsheader(fx()("wm.png")).w == 320);
@@ -465,7 +493,8 @@ TEST_CASE("image_engine: blur, sharpen, bright, contrast, circle, rounded-corner
   double before = std::atof(run("vips deviate '" + fx()("noise.jpg") + "'").c_str());
   w.call(job("noise.jpg", "fx.jpg", json::array({op("blur", {{"r", 5}, {"s", 3}})})));
   CHECK(std::atof(run("vips deviate '" + fx()("fx.jpg") + "'").c_str()) < before / 2);
-  r = w.call(job("noise.jpg", "fx.jpg", json::array({op("blur", {{"r", 5}, {"s", 3}, {"g", "face"}})})));
+  r = w.call(
+      job("noise.jpg", "fx.jpg", json::array({op("blur", {{"r", 5}, {"s", 3}, {"g", "face"}})})));
   CHECK(r["error"]["id"] == "engine.unsupported");
   // circle: 2r square; transparent corners in PNG, white in JPEG.
   r = w.call(job("base.png", "fx.png", json::array({op("circle", {{"r", 50}})})));
@@ -553,8 +582,9 @@ TEST_CASE("image_engine: memory stays flat over many jobs (one malloc arena)") {
   // worker reserved 64 MiB of address space per arena (VmPeak ~512 MiB here, counted against
   // --memory-limit-mb) and its resident peak crept up job after job.
   Worker w;
-  json resize_blur = job("noise.jpg", "flat.png",
-                         json::array({op("resize", {{"w", 200}}), op("blur", {{"r", 3}, {"s", 2}})}));
+  json resize_blur =
+      job("noise.jpg", "flat.png",
+          json::array({op("resize", {{"w", 200}}), op("blur", {{"r", 3}, {"s", 2}})}));
   for (int i = 0; i < 2; ++i) REQUIRE(w.call(resize_blur)["ok"] == true);
   long hwm_after_2 = proc_kb(w.pid(), "VmHWM");
   for (int i = 0; i < 12; ++i) REQUIRE(w.call(resize_blur)["ok"] == true);

@@ -35,7 +35,7 @@ void rotate_mp4(const std::string& path) {
   std::string bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
   size_t at = bytes.find("tkhd");
   REQUIRE(at != std::string::npos);
-  REQUIRE(bytes[at + 4] == 0);           // version 0
+  REQUIRE(bytes[at + 4] == 0);                 // version 0
   size_t matrix = at + 4 + 4 + 4 * 5 + 8 + 8;  // flags, 5 fields, reserved, layer..reserved
   const std::int32_t m[9] = {0, 65536, 0, -65536, 0, 0, 0, 0, 0x40000000};
   for (int i = 0; i < 9; ++i) {

@@ -13,8 +13,8 @@
 int main(int argc, char** argv) {
   return omm::engine::run_worker(
       argc, argv, "omm-test-engine", [] { return omm::Status::ok(); },
-      [](const nlohmann::json& request, const omm::engine::WorkerLimits& limits)
-          -> omm::Result<nlohmann::json> {
+      [](const nlohmann::json& request,
+         const omm::engine::WorkerLimits& limits) -> omm::Result<nlohmann::json> {
         std::string action = request.value("action", "echo");
         if (action == "sleep") {
           std::this_thread::sleep_for(std::chrono::milliseconds(request.value("ms", 1000)));
@@ -28,8 +28,9 @@ int main(int argc, char** argv) {
         } else if (action == "refuse") {
           return omm::Status::error("engine.decode", "not an image");
         }
-        return nlohmann::json{{"data", {{"echo", request.value("value", nlohmann::json())},
-                                        {"pid", ::getpid()},
-                                        {"max_pixels", limits.max_pixels}}}};
+        return nlohmann::json{{"data",
+                               {{"echo", request.value("value", nlohmann::json())},
+                                {"pid", ::getpid()},
+                                {"max_pixels", limits.max_pixels}}}};
       });
 }

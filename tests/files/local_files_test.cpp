@@ -46,9 +46,8 @@ TEST_CASE("local uri sources: inside the input directories, never credential fil
   LocalFiles::FetchedCopy fetched;
   CHECK(*files.resolve_uri("image_process", t.path + "/out/a.png", fetched) ==
         t.path + "/out/a.png");
-  for (const std::string& bad :
-       {t.path + "/elsewhere.png", t.path + "/out/.aliyun/config.json",
-        t.path + "/out/../elsewhere.png", t.path + "/out/missing.png"}) {
+  for (const std::string& bad : {t.path + "/elsewhere.png", t.path + "/out/.aliyun/config.json",
+                                 t.path + "/out/../elsewhere.png", t.path + "/out/missing.png"}) {
     CAPTURE(bad);
     auto r = files.resolve_uri("image_process", bad, fetched);
     REQUIRE_FALSE(r.ok());
@@ -76,9 +75,9 @@ TEST_CASE("download paths stay inside the output directory") {
 TEST_CASE("messages never show the server's directories") {
   TempDir t;
   LocalFiles files = make(t);
-  auto s = files.without_server_paths(omm::Status::error(
-      "local.io", "cannot write " + t.path + "/out/sub/x.png and " + t.path + "/root/in/a.png in " +
-                      t.path + "/root"));
+  auto s = files.without_server_paths(
+      omm::Status::error("local.io", "cannot write " + t.path + "/out/sub/x.png and " + t.path +
+                                         "/root/in/a.png in " + t.path + "/root"));
   CHECK(s.id() == "local.io");
   CHECK(s.message() == "cannot write sub/x.png and in/a.png in the local root");
 }

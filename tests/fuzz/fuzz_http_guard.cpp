@@ -67,7 +67,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!options.auth_token.empty()) {
     check(omm::mcp::bearer_ok("Bearer " + options.auth_token, options), "right token refused");
     check(!omm::mcp::bearer_ok(std::nullopt, options), "absent Authorization accepted");
-    check(!omm::mcp::bearer_ok("Bearer " + options.auth_token + "x", options), "longer token accepted");
+    check(!omm::mcp::bearer_ok("Bearer " + options.auth_token + "x", options),
+          "longer token accepted");
   } else {
     check(omm::mcp::bearer_ok(std::nullopt, options), "no token configured but refused");
   }

@@ -58,13 +58,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   json id = valid_id(c.id) ? c.id : json(7);
   json result = omm::mcp::make_result(id, message);
   Classified r = omm::mcp::classify(result);
-  check(r.kind == MessageKind::kResponse && r.id == id, "make_result does not classify back", result);
+  check(r.kind == MessageKind::kResponse && r.id == id, "make_result does not classify back",
+        result);
   json error = omm::mcp::make_error(id, -32602, "x", &message);
   check(omm::mcp::classify(error).kind == MessageKind::kResponse, "make_error shape", error);
   json params = message.is_object() ? message : json::object();
   json request = omm::mcp::make_request(id, "tools/call", params);
   Classified q = omm::mcp::classify(request);
-  check(q.kind == MessageKind::kRequest && q.id == id, "make_request does not classify back", request);
+  check(q.kind == MessageKind::kRequest && q.id == id, "make_request does not classify back",
+        request);
   json note = omm::mcp::make_notification("notifications/progress", params);
   check(omm::mcp::classify(note).kind == MessageKind::kNotification, "make_notification", note);
 

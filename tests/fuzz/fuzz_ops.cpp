@@ -47,7 +47,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!text.empty() && text[0] == '{') {
     nlohmann::json args = nlohmann::json::parse(text, nullptr, false);
     if (args.is_discarded()) return 0;
-    for (const auto& tool : omm::core::all_tools()) check(omm::core::plan_from_tool(tool.name, args));
+    for (const auto& tool : omm::core::all_tools())
+      check(omm::core::plan_from_tool(tool.name, args));
     return 0;
   }
   std::vector<std::string> lines;

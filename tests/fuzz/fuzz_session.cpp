@@ -1,6 +1,7 @@
 // fuzz_session: the input is what a client writes to the server's stdin. It runs through the real
 // stdio transport (line framing, the 4 KiB line limit here) into a Session of a Server with the
-// conformance fixtures registered, tool calls on the worker pool, a page size of 3 and a queue of 8.
+// conformance fixtures registered, tool calls on the worker pool, a page size of 3 and a queue
+// of 8.
 //
 // After end of input serve_stdio gives in-flight calls no drain time: they are cancelled, which
 // also answers pending sampling/elicitation requests and interrupts the fixtures' sleeps, so an
@@ -82,7 +83,8 @@ bool valid_id(const json& id) {
 
 void check_output_line(std::string_view line) {
   json m = json::parse(line.begin(), line.end(), nullptr, false);
-  if (m.is_discarded() || !m.is_object()) fail("output line is not a JSON object: " + std::string(line));
+  if (m.is_discarded() || !m.is_object())
+    fail("output line is not a JSON object: " + std::string(line));
   if (m.value("jsonrpc", json()) != "2.0") fail("output without jsonrpc 2.0: " + std::string(line));
   auto method = m.find("method");
   if (method != m.end()) {
@@ -92,7 +94,8 @@ void check_output_line(std::string_view line) {
   }
   auto id = m.find("id");
   if (id == m.end() || !(valid_id(*id) || id->is_null())) fail("response without a valid id");
-  if (m.contains("result") == m.contains("error")) fail("response needs exactly one of result/error");
+  if (m.contains("result") == m.contains("error"))
+    fail("response needs exactly one of result/error");
   if (auto e = m.find("error"); e != m.end()) {
     if (!e->is_object() || !(*e)["code"].is_number_integer() || !(*e)["message"].is_string()) {
       fail("malformed error object: " + std::string(line));
@@ -133,7 +136,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
   while (g_running_handlers.load() > 0) {
-    if (std::chrono::steady_clock::now() > deadline) fail("a tool call still runs 10 s after close");
+    if (std::chrono::steady_clock::now() > deadline)
+      fail("a tool call still runs 10 s after close");
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   }
 

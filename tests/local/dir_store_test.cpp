@@ -99,7 +99,8 @@ TEST_CASE("listing by prefix, delimiter and continuation") {
   TempRoot t;
   auto store = DirStore::open(t.path);
   REQUIRE(store.ok());
-  for (const char* k : {"images/a.jpg", "images/b.jpg", "images/sub/c.jpg", "video/v.mp4", "top.txt"}) {
+  for (const char* k :
+       {"images/a.jpg", "images/b.jpg", "images/sub/c.jpg", "video/v.mp4", "top.txt"}) {
     write(store->root() + "/" + k, "x");
   }
   write(store->root() + "/.jobs/j.json", "{}");

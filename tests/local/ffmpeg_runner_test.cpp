@@ -307,8 +307,10 @@ TEST_CASE_FIXTURE(Fixture, "ffmpeg runner: media info in OSS's shape") {
 TEST_CASE("media probe: the canvas of an extended WebP") {
   using omm::local::webp_canvas;
   // RIFF size WEBP VP8X size(10) flags reserved width-1 (24-bit LE) height-1 (24-bit LE)
-  std::string head("RIFF\x40\x00\x00\x00WEBPVP8X\x0a\x00\x00\x00\x12\x00\x00\x00"
-                   "\x3f\x01\x00\xef\x00\x00", 30);
+  std::string head(
+      "RIFF\x40\x00\x00\x00WEBPVP8X\x0a\x00\x00\x00\x12\x00\x00\x00"
+      "\x3f\x01\x00\xef\x00\x00",
+      30);
   CHECK(webp_canvas(head) == std::pair<int, int>(320, 240));
   CHECK(webp_canvas(head.substr(0, 29)) == std::pair<int, int>(0, 0));
   std::string lossy = head;

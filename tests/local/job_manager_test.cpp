@@ -250,7 +250,7 @@ TEST_CASE("unknown and malformed ids are job.not_found naming the id") {
   TempRoot t;
   auto jobs = open_manager(t.path);
   for (const std::string& id : {std::string("nope"), std::string("local-job-../../x"),
-                               std::string("local-job-00000000-0000-4000-8000-000000000000")}) {
+                                std::string("local-job-00000000-0000-4000-8000-000000000000")}) {
     CAPTURE(id);
     auto r = jobs->status(id);
     REQUIRE_FALSE(r.ok());

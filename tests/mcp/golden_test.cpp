@@ -10,6 +10,7 @@
 //
 // OMM_GOLDEN_UPDATE=1 rewrites the expected lines from what the server sends (like go-sdk's
 // -update); review the diff before committing.
+#include <doctest/doctest.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -28,8 +29,6 @@
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <doctest/doctest.h>
 
 #include "mcp/jsonrpc.h"
 #include "mcp/memory_outbox.h"

@@ -10,10 +10,18 @@ TEST_CASE("Host header validation") {
     const char* host;
     bool ok;
   } cases[] = {
-      {"localhost", true},         {"localhost:8765", true}, {"127.0.0.1:1", true},
-      {"[::1]:3000", true},        {"LOCALHOST:80", true},   {"evil.example.com", false},
-      {"evil.example.com:80", false}, {"", false},           {"127.0.0.1:abc", false},
-      {"127.0.0.1.evil.com", false}, {"[::1", false},        {"localhost:99999999", false},
+      {"localhost", true},
+      {"localhost:8765", true},
+      {"127.0.0.1:1", true},
+      {"[::1]:3000", true},
+      {"LOCALHOST:80", true},
+      {"evil.example.com", false},
+      {"evil.example.com:80", false},
+      {"", false},
+      {"127.0.0.1:abc", false},
+      {"127.0.0.1.evil.com", false},
+      {"[::1", false},
+      {"localhost:99999999", false},
   };
   for (const auto& c : cases) {
     CAPTURE(c.host);

@@ -45,7 +45,8 @@ TEST_CASE("classify keeps a valid id on invalid requests so the error can echo i
 }
 
 TEST_CASE("message builders") {
-  CHECK(omm::mcp::make_result(1, json::object()).dump() == R"({"id":1,"jsonrpc":"2.0","result":{}})");
+  CHECK(omm::mcp::make_result(1, json::object()).dump() ==
+        R"({"id":1,"jsonrpc":"2.0","result":{}})");
   CHECK(omm::mcp::make_error(nullptr, -32700, "Parse error").dump() ==
         R"({"error":{"code":-32700,"message":"Parse error"},"id":null,"jsonrpc":"2.0"})");
   CHECK(omm::mcp::make_notification("notifications/x", nullptr).dump() ==

@@ -83,7 +83,8 @@ TEST_CASE("schema failures become stable ids with allowed values and the value r
        "output.mode must not be \"download\", got \"download\" (because no_download is true)"},
       {R"({"source":{"key":"a"},"operations":[{"op":"resize"}],"extra":1})",
        "invalid_argument.image_process.extra",
-       "extra is not a parameter of image_process; allowed: no_download, operations, output, source"},
+       "extra is not a parameter of image_process; allowed: no_download, operations, output, "
+       "source"},
   };
   for (const auto& c : cases) {
     CAPTURE(c.args);

@@ -110,7 +110,7 @@ TEST_CASE("progress echoes the client's token, strictly increases and stops afte
   std::shared_ptr<CallContext*> leaked = std::make_shared<CallContext*>(nullptr);
   t.handler = [](CallContext& ctx, const json&) {
     ctx.progress(1, 3);
-    ctx.progress(1, 3);  // not greater: dropped
+    ctx.progress(1, 3);    // not greater: dropped
     ctx.progress(0.5, 3);  // smaller: dropped
     ctx.progress(2, 3, "half");
     return text_result("ok");
@@ -121,7 +121,8 @@ TEST_CASE("progress echoes the client's token, strictly increases and stops afte
   REQUIRE(f.outbox->wait_for(3));
   auto sent = f.outbox->sent();
   REQUIRE(sent.size() == 3);
-  CHECK(sent[0].message["params"] == json{{"progressToken", "tok-1"}, {"progress", 1.0}, {"total", 3.0}});
+  CHECK(sent[0].message["params"] ==
+        json{{"progressToken", "tok-1"}, {"progress", 1.0}, {"total", 3.0}});
   CHECK(sent[1].message["params"]["progress"] == 2.0);
   CHECK(sent[1].message["params"]["message"] == "half");
   CHECK(sent[0].related == 9);
@@ -135,7 +136,8 @@ TEST_CASE("server-to-client requests need the client's capability and get its an
   t.description = "asks the client";
   t.input_schema = json{{"type", "object"}};
   t.handler = [](CallContext& ctx, const json&) {
-    auto r = ctx.request_client("sampling/createMessage", {{"maxTokens", 5}}, std::chrono::seconds(2));
+    auto r =
+        ctx.request_client("sampling/createMessage", {{"maxTokens", 5}}, std::chrono::seconds(2));
     if (!r.ok()) return error_result(r.status());
     return text_result((*r)["content"]["text"].get<std::string>());
   };
@@ -159,7 +161,8 @@ TEST_CASE("server-to-client requests need the client's capability and get its an
     s->receive(call(5, "ask"));
     REQUIRE(f.outbox->wait_for(1));
     CHECK(f.last()["result"]["isError"] == true);
-    CHECK(f.last()["result"]["content"][0]["text"].get<std::string>().rfind("[client.unsupported]", 0) == 0);
+    CHECK(f.last()["result"]["content"][0]["text"].get<std::string>().rfind("[client.unsupported]",
+                                                                            0) == 0);
   }
 }
 
@@ -176,10 +179,11 @@ TEST_CASE("protocol version negotiation") {
     CAPTURE(c.requested);
     Fixture f;
     auto s = f.server.open_session(f.outbox, "v");
-    s->receive(json{{"jsonrpc", "2.0"},
-                    {"id", 1},
-                    {"method", "initialize"},
-                    {"params", {{"protocolVersion", c.requested}, {"capabilities", json::object()}}}});
+    s->receive(
+        json{{"jsonrpc", "2.0"},
+             {"id", 1},
+             {"method", "initialize"},
+             {"params", {{"protocolVersion", c.requested}, {"capabilities", json::object()}}}});
     REQUIRE(f.outbox->wait_for(1));
     CHECK(f.last()["result"]["protocolVersion"] == c.chosen);
     CHECK(s->protocol_version() == c.chosen);

@@ -22,13 +22,14 @@ TEST_CASE("WorkerPool refuses work beyond its queue capacity and runs the rest")
   CHECK(pool.try_submit(blocker));
   CHECK(pool.try_submit(blocker));
   std::this_thread::sleep_for(std::chrono::milliseconds(50));  // both workers busy
-  CHECK(pool.try_submit(blocker));                              // one may wait
-  CHECK_FALSE(pool.try_submit(blocker));                        // queue full: busy
+  CHECK(pool.try_submit(blocker));                             // one may wait
+  CHECK_FALSE(pool.try_submit(blocker));                       // queue full: busy
   {
     std::lock_guard<std::mutex> lock(mu);
     release = true;
   }
   cv.notify_all();
-  for (int i = 0; i < 100 && done < 3; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  for (int i = 0; i < 100 && done < 3; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   CHECK(done == 3);
 }

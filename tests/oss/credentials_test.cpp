@@ -131,17 +131,38 @@ TEST_CASE("credentials: each source and the chain order") {
     const char* ak;
     const char* token;
   } cases[] = {
-      {"env only", {{"ALIBABA_CLOUD_ACCESS_KEY_ID", "env-ak"},
-                    {"ALIBABA_CLOUD_ACCESS_KEY_SECRET", "env-sk"},
-                    {"ALIBABA_CLOUD_SECURITY_TOKEN", "env-tok"}}, true, true, "env", "env-ak", "env-tok"},
+      {"env only",
+       {{"ALIBABA_CLOUD_ACCESS_KEY_ID", "env-ak"},
+        {"ALIBABA_CLOUD_ACCESS_KEY_SECRET", "env-sk"},
+        {"ALIBABA_CLOUD_SECURITY_TOKEN", "env-tok"}},
+       true,
+       true,
+       "env",
+       "env-ak",
+       "env-tok"},
       {"config.json before ini", {}, true, true, "config_file:AK", "cfg-ak", ""},
-      {"ALIBABA_CLOUD_PROFILE selects", {{"ALIBABA_CLOUD_PROFILE", "sts"}}, true, false,
-       "config_file:StsToken", "sts-ak", "sts-tok"},
-      {"cli profile disabled → ini", {{"ALIBABA_CLOUD_CLI_PROFILE_DISABLED", "true"}}, true, true,
-       "ini", "ini-ak", ""},
+      {"ALIBABA_CLOUD_PROFILE selects",
+       {{"ALIBABA_CLOUD_PROFILE", "sts"}},
+       true,
+       false,
+       "config_file:StsToken",
+       "sts-ak",
+       "sts-tok"},
+      {"cli profile disabled → ini",
+       {{"ALIBABA_CLOUD_CLI_PROFILE_DISABLED", "true"}},
+       true,
+       true,
+       "ini",
+       "ini-ak",
+       ""},
       {"ini only", {}, false, true, "ini", "ini-ak", ""},
-      {"ini at ALIBABA_CLOUD_CREDENTIALS_FILE", {{"ALIBABA_CLOUD_CREDENTIALS_FILE", "/etc/c.ini"}},
-       false, false, "ini", "ini-ak", ""},
+      {"ini at ALIBABA_CLOUD_CREDENTIALS_FILE",
+       {{"ALIBABA_CLOUD_CREDENTIALS_FILE", "/etc/c.ini"}},
+       false,
+       false,
+       "ini",
+       "ini-ak",
+       ""},
   };
   for (const auto& c : cases) {
     CAPTURE(c.name);
@@ -198,12 +219,18 @@ TEST_CASE("credentials: profile and ini errors name the field and the allowed va
     bool ini;
     const char* expect;
   } cases[] = {
-      {"unknown profile", {{"ALIBABA_CLOUD_PROFILE", "nope"}}, false,
+      {"unknown profile",
+       {{"ALIBABA_CLOUD_PROFILE", "nope"}},
+       false,
        "[credentials.config_file.profile] config_file: profile 'nope' not found"},
-      {"unsupported mode", {{"ALIBABA_CLOUD_PROFILE", "weird"}}, false,
+      {"unsupported mode",
+       {{"ALIBABA_CLOUD_PROFILE", "weird"}},
+       false,
        "mode 'CloudSSO'; supported: AK, StsToken, RamRoleArn, EcsRamRole"},
-      {"ini type", {{"ALIBABA_CLOUD_PROFILE", "bad"}, {"ALIBABA_CLOUD_CLI_PROFILE_DISABLED", "true"}},
-       true, "type 'rsa_key_pair'; supported: access_key, ecs_ram_role, ram_role_arn"},
+      {"ini type",
+       {{"ALIBABA_CLOUD_PROFILE", "bad"}, {"ALIBABA_CLOUD_CLI_PROFILE_DISABLED", "true"}},
+       true,
+       "type 'rsa_key_pair'; supported: access_key, ecs_ram_role, ram_role_arn"},
   };
   for (const auto& c : cases) {
     CAPTURE(c.name);
@@ -214,8 +241,7 @@ TEST_CASE("credentials: profile and ini errors name the field and the allowed va
     if (c.ini) rig.env.files["/home/u/.alibabacloud/credentials"] = kIni;
     auto r = rig.chain()->get();
     REQUIRE_FALSE(r.ok());
-    CHECK_MESSAGE(r.status().message().find(c.expect) != std::string::npos,
-                  r.status().to_string());
+    CHECK_MESSAGE(r.status().message().find(c.expect) != std::string::npos, r.status().to_string());
   }
 }
 
@@ -361,7 +387,8 @@ TEST_CASE("credentials: RamRoleArn AssumeRole request shape and signature") {
 
 TEST_CASE("credentials: STS errors and endpoint selection") {
   Rig rig;
-  rig.env.vars = {{"ALIBABA_CLOUD_PROFILE", "role"}, {"ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true"}};
+  rig.env.vars = {{"ALIBABA_CLOUD_PROFILE", "role"},
+                  {"ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true"}};
   rig.env.files["/home/u/.aliyun/config.json"] = kConfigJson;
   rig.http.handler = [](const HttpRequest&) -> omm::Result<HttpResponse> {
     return HttpResponse{403, R"({"Code":"NoPermission","Message":"x"})"};

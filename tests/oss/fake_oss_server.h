@@ -44,15 +44,15 @@ inline std::optional<SignTime> parse_iso8601_basic(const std::string& s) {
 class FakeOssServer {
  public:
   // Faults: each counter is consumed by the requests it hits.
-  std::atomic<int> fail_5xx{0};            // answer 500 InternalError
-  std::atomic<int> fail_503{0};            // answer 503 ServiceUnavailable
-  std::atomic<int> drop{0};                // send 200 headers, then cut the connection
+  std::atomic<int> fail_5xx{0};              // answer 500 InternalError
+  std::atomic<int> fail_503{0};              // answer 503 ServiceUnavailable
+  std::atomic<int> drop{0};                  // send 200 headers, then cut the connection
   std::atomic<int> drop_initiate_answer{0};  // InitiateMultipartUpload: create, then cut
-  std::atomic<int> wrong_crc{0};           // a wrong x-oss-hash-crc64ecma on a success
-  std::atomic<int> fail_part{0};           // UploadPart of this part number always answers 500
-  std::atomic<long long> skew_seconds{0};  // the server clock runs this far ahead
-  std::atomic<int> imm_error{0};           // IMM answers 400 InvalidParameter JSON
-  std::atomic<int> imm_503{0};             // IMM answers 503 ServiceUnavailable JSON
+  std::atomic<int> wrong_crc{0};             // a wrong x-oss-hash-crc64ecma on a success
+  std::atomic<int> fail_part{0};             // UploadPart of this part number always answers 500
+  std::atomic<long long> skew_seconds{0};    // the server clock runs this far ahead
+  std::atomic<int> imm_error{0};             // IMM answers 400 InvalidParameter JSON
+  std::atomic<int> imm_503{0};               // IMM answers 503 ServiceUnavailable JSON
 
   // Observations.
   std::atomic<int> requests{0};

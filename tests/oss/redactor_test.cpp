@@ -5,15 +5,15 @@
 // value and no signature; benign text must come through unchanged.
 #include "oss/redactor.h"
 
+#include <doctest/doctest.h>
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
+
 #include <atomic>
 #include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <doctest/doctest.h>
-#include <spdlog/sinks/ostream_sink.h>
-#include <spdlog/spdlog.h>
 
 #include "core/embedded.h"
 #include "oss/percent_encode.h"
@@ -46,9 +46,9 @@ std::string lower_hex(std::string s) {
 // Every form the text might hide a value in, decoded by other means than the redactor.
 std::vector<std::string> decodings(const std::string& text) {
   std::vector<std::string> out{text};
-  std::string j = replace_all(replace_all(replace_all(replace_all(text, "\\/", "/"), "\\u002b", "+"),
-                                          "\\u002B", "+"),
-                              "\\u002f", "/");
+  std::string j = replace_all(
+      replace_all(replace_all(replace_all(text, "\\/", "/"), "\\u002b", "+"), "\\u002B", "+"),
+      "\\u002f", "/");
   out.push_back(j);
   std::string d = j;
   for (int round = 0; round < 2; ++round) {
@@ -56,8 +56,9 @@ std::vector<std::string> decodings(const std::string& text) {
     std::string r;
     for (size_t i = 0; i < d.size(); ++i) {
       auto hv = [](char c) {
-        return std::isxdigit(static_cast<unsigned char>(c)) ? std::stoi(std::string(1, c), nullptr, 16)
-                                                            : -1;
+        return std::isxdigit(static_cast<unsigned char>(c))
+                   ? std::stoi(std::string(1, c), nullptr, 16)
+                   : -1;
       };
       if (d[i] == '%' && i + 2 < d.size() && hv(d[i + 1]) >= 0 && hv(d[i + 2]) >= 0) {
         r.push_back(static_cast<char>(hv(d[i + 1]) * 16 + hv(d[i + 2])));
@@ -87,7 +88,8 @@ std::vector<std::string> planted() {
 
 V4Input v4_input() {
   V4Input in;
-  in.request = {"GET", "examplebucket", "dir/photo 1.jpg", {{"x-oss-process", "image/resize,w_100"}}, {}};
+  in.request = {
+      "GET", "examplebucket", "dir/photo 1.jpg", {{"x-oss-process", "image/resize,w_100"}}, {}};
   in.region = "cn-hangzhou";
   in.time = from_unix_seconds(1702743657);
   return in;
@@ -100,15 +102,18 @@ TEST_CASE("redactor: presigned V4 and V1 URLs lose every signing value, keep the
 
   auto v4 = presign_v4(v4_input(), kSts, 3600);
   REQUIRE(v4.ok());
-  std::string url4 = std::string(kHost) + encode_key_path("dir/photo 1.jpg") + "?" + v4.value().query_string;
+  std::string url4 =
+      std::string(kHost) + encode_key_path("dir/photo 1.jpg") + "?" + v4.value().query_string;
   REQUIRE(url4.find(percent_encode(kSts.security_token)) != std::string::npos);
 
   V1Input in1;
-  in1.request = {"GET", "examplebucket", "dir/photo 1.jpg", {{"x-oss-process", "image/resize,w_100"}}, {}};
+  in1.request = {
+      "GET", "examplebucket", "dir/photo 1.jpg", {{"x-oss-process", "image/resize,w_100"}}, {}};
   in1.time = from_unix_seconds(1702743657);
   auto v1 = presign_v1(in1, kSts, from_unix_seconds(1702747257));
   REQUIRE(v1.ok());
-  std::string url1 = std::string(kHost) + encode_key_path("dir/photo 1.jpg") + "?" + v1.value().query_string;
+  std::string url1 =
+      std::string(kHost) + encode_key_path("dir/photo 1.jpg") + "?" + v1.value().query_string;
   REQUIRE(url1.find("OSSAccessKeyId=") != std::string::npos);
 
   struct Case {
@@ -117,19 +122,28 @@ TEST_CASE("redactor: presigned V4 and V1 URLs lose every signing value, keep the
     std::string signature;
     std::vector<std::string> kept;
   } cases[] = {
-      {"V4 URL", url4, v4.value().signature,
+      {"V4 URL",
+       url4,
+       v4.value().signature,
        {"examplebucket.oss-cn-hangzhou.aliyuncs.com/dir/photo%201.jpg?",
         "x-oss-process=image%2Fresize%2Cw_100", "x-oss-signature-version=OSS4-HMAC-SHA256",
         "x-oss-date=20231216T162057Z", "x-oss-expires=3600"}},
-      {"V1 URL", url1, v1.value().signature,
+      {"V1 URL",
+       url1,
+       v1.value().signature,
        {"Expires=1702747257", "x-oss-process=image%2Fresize%2Cw_100"}},
-      {"V4 URL in an error message", "[oss.AccessDenied] GET " + url4 + " failed: expired",
-       v4.value().signature, {"[oss.AccessDenied] GET https://", " failed: expired"}},
+      {"V4 URL in an error message",
+       "[oss.AccessDenied] GET " + url4 + " failed: expired",
+       v4.value().signature,
+       {"[oss.AccessDenied] GET https://", " failed: expired"}},
       {"V4 URL nested as an encoded query value",
-       "https://proxy.example/fetch?u=" + percent_encode(url4) + "&x=1", v4.value().signature,
+       "https://proxy.example/fetch?u=" + percent_encode(url4) + "&x=1",
+       v4.value().signature,
        {"https://proxy.example/fetch?u=", "&x=1"}},
       {"V1 URL, lowercase hex", lower_hex(url1), v1.value().signature, {"Expires=1702747257"}},
-      {"V4 URL JSON-escaped", replace_all(url4, "/", "\\/"), v4.value().signature,
+      {"V4 URL JSON-escaped",
+       replace_all(url4, "/", "\\/"),
+       v4.value().signature,
        {"x-oss-date=20231216T162057Z"}},
   };
   for (const Case& c : cases) {
@@ -172,12 +186,13 @@ TEST_CASE("redactor: Authorization headers V4, V1, ACS3") {
        "Authorization: OSS4-HMAC-SHA256 <redacted>\nHost: x", h4.value().signature},
       {"V1 header line", "authorization: " + h1.value().authorization,
        "authorization: OSS <redacted>", h1.value().signature},
-      {"V1 value alone", "sent " + h1.value().authorization + " to server", "sent OSS <redacted> to server",
-       h1.value().signature},
+      {"V1 value alone", "sent " + h1.value().authorization + " to server",
+       "sent OSS <redacted> to server", h1.value().signature},
       {"ACS3 header line", "Authorization: " + acs3, "Authorization: ACS3-HMAC-SHA256 <redacted>",
        "06563a9e1b43f5dfe96b81484da74bceab24a1d853912eee15083a6f0f3283c0"},
-      {"ACS3 value alone", acs3, "ACS3-HMAC-SHA256 Credential=<redacted>,SignedHeaders=host;x-acs-date,"
-                                 "Signature=<redacted>",
+      {"ACS3 value alone", acs3,
+       "ACS3-HMAC-SHA256 Credential=<redacted>,SignedHeaders=host;x-acs-date,"
+       "Signature=<redacted>",
        "06563a9e1b43f5dfe96b81484da74bceab24a1d853912eee15083a6f0f3283c0"},
       {"V4 header in JSON", R"({"Authorization":")" + h4.value().authorization + R"(","x":1})",
        R"({"Authorization":"OSS4-HMAC-SHA256 <redacted>","x":1})", h4.value().signature},
@@ -279,7 +294,8 @@ TEST_CASE("redactor: JSON walker redacts values and keys in place") {
   std::string out = msg.dump();
   CAPTURE(out);
   CHECK(leak(out, planted()) == "");
-  CHECK(leak(out, {v4.value().signature, "some-other-token-from-elsewhere", "AAAAAAAAAAAAAAAAAAAAAAAAAAA="}) == "");
+  CHECK(leak(out, {v4.value().signature, "some-other-token-from-elsewhere",
+                   "AAAAAAAAAAAAAAAAAAAAAAAAAAA="}) == "");
   const auto& sc = msg["result"]["structuredContent"];
   CHECK(sc["x-oss-security-token"] == "<redacted>");
   CHECK(sc["Authorization"] == "OSS <redacted>");
@@ -304,7 +320,8 @@ TEST_CASE("redactor: credential refresh keeps recent generations, thread-safe") 
                                   "RotatingSecret" + std::to_string(i) + "xxxxxxx", ""});
   // The first set has aged out of the free-text search; the parameter forms still go.
   CHECK(r.redact("a " + kSts.access_key_secret) == "a " + kSts.access_key_secret);
-  CHECK(r.redact("x-oss-security-token=" + kSts.security_token) == "x-oss-security-token=<redacted>");
+  CHECK(r.redact("x-oss-security-token=" + kSts.security_token) ==
+        "x-oss-security-token=<redacted>");
   r.clear();
   CHECK(r.redact("a " + next.access_key_secret) == "a " + next.access_key_secret);
 
@@ -312,13 +329,15 @@ TEST_CASE("redactor: credential refresh keeps recent generations, thread-safe") 
   std::atomic<bool> stop{false};
   std::thread writer([&] {
     for (int i = 0; i < 200; ++i)
-      r.set_credentials(Credentials{"STS.NTthread" + std::to_string(i) + "xxxx", "ThreadSecretxxxxxxxx", ""});
+      r.set_credentials(
+          Credentials{"STS.NTthread" + std::to_string(i) + "xxxx", "ThreadSecretxxxxxxxx", ""});
     stop = true;
   });
   r.add_secret(kSts.security_token);  // stays for good, whatever the rotation
   int bad = 0;
   do {
-    if (r.redact("t=" + percent_encode(kSts.security_token)).find("CAIS") != std::string::npos) ++bad;
+    if (r.redact("t=" + percent_encode(kSts.security_token)).find("CAIS") != std::string::npos)
+      ++bad;
   } while (!stop);
   writer.join();
   CHECK(bad == 0);

@@ -9,8 +9,8 @@ using omm::oss_backend::encode_job_id;
 using omm::oss_backend::OssJobRef;
 
 TEST_CASE("oss job id: round trip, and refusals") {
-  OssJobRef ref{"MediaConvert", "MediaConvert-8f2e-11", "proj", "bucket-a", "out/é v.mp4",
-                "video_transcode"};
+  OssJobRef ref{"MediaConvert", "MediaConvert-8f2e-11", "proj",
+                "bucket-a",     "out/é v.mp4",          "video_transcode"};
   std::string id = encode_job_id(ref);
   CHECK(id.rfind("oss-job-", 0) == 0);
   CHECK(id.find_first_of("+/= ") == std::string::npos);  // safe in URLs and JSON as is

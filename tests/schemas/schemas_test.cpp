@@ -1,24 +1,19 @@
-// The compiled-in schemas (schemas/, tools/gen_schemas.py): every DESIGN.md tool has a validation, a
-// published and an output schema; published forms follow the host rules; validation schemas compile
-// with valijson and accept or refuse a table of argument sets.
+// The compiled-in schemas (schemas/, tools/gen_schemas.py): every DESIGN.md tool has a validation,
+// a published and an output schema; published forms follow the host rules; validation schemas
+// compile with valijson and accept or refuse a table of argument sets.
 
 // GCC 12 reports a false -Wrestrict inside std::string when inlining valijson's JSON-pointer code.
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wrestrict"
 #endif
 
-#include "core/embedded.h"
 #include "argument_cases.h"
+#include "core/embedded.h"
 
 // valijson's CMake package builds with exceptions on; keep every translation unit alike.
 #ifndef VALIJSON_USE_EXCEPTIONS
 #define VALIJSON_USE_EXCEPTIONS 1
 #endif
-#include <valijson/adapters/nlohmann_json_adapter.hpp>
-#include <valijson/schema.hpp>
-#include <valijson/schema_parser.hpp>
-#include <valijson/validator.hpp>
-
 #include <doctest/doctest.h>
 
 #include <filesystem>
@@ -27,6 +22,10 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
+#include <valijson/adapters/nlohmann_json_adapter.hpp>
+#include <valijson/schema.hpp>
+#include <valijson/schema_parser.hpp>
+#include <valijson/validator.hpp>
 #include <vector>
 
 namespace {
@@ -62,8 +61,8 @@ void collect_keys(const json& j, std::set<std::string>& keys) {
   }
 }
 
-// The dotted field path of a valijson error ("<root>", "[output]", "[path]" -> "output.path"), array
-// indices dropped: the same path the error ids use.
+// The dotted field path of a valijson error ("<root>", "[output]", "[path]" -> "output.path"),
+// array indices dropped: the same path the error ids use.
 std::string dotted(const std::vector<std::string>& context) {
   std::string out;
   for (const std::string& c : context) {
@@ -93,8 +92,9 @@ class Compiled {
   }
 
  private:
-  static const valijson::Schema& get(std::map<std::string, std::unique_ptr<valijson::Schema>>& cache,
-                                     const std::string& name, const json& doc) {
+  static const valijson::Schema& get(
+      std::map<std::string, std::unique_ptr<valijson::Schema>>& cache, const std::string& name,
+      const json& doc) {
     auto it = cache.find(name);
     if (it != cache.end()) return *it->second;
     auto schema = std::make_unique<valijson::Schema>();
@@ -190,7 +190,8 @@ TEST_CASE("schemas: published schemas follow the host rules") {
     CHECK(pub["required"].is_array());
     REQUIRE(pub.contains("additionalProperties"));
     CHECK(pub["additionalProperties"] == false);
-    for (const char* kw : {"allOf", "anyOf", "oneOf", "if", "then", "else", "not", "dependencies"}) {
+    for (const char* kw :
+         {"allOf", "anyOf", "oneOf", "if", "then", "else", "not", "dependencies"}) {
       CHECK_MESSAGE(!pub.contains(kw), "root combinator " << kw);
     }
     std::set<std::string> keys;
@@ -198,25 +199,30 @@ TEST_CASE("schemas: published schemas follow the host rules") {
     for (const char* kw : {"$schema", "$ref", "$defs", "definitions", "$id", "$comment"}) {
       CHECK_MESSAGE(keys.count(kw) == 0, "published form contains " << kw);
     }
-    for (const std::string& k : keys) CHECK_MESSAGE(k.rfind("x-", 0) != 0, "published form contains " << k);
+    for (const std::string& k : keys)
+      CHECK_MESSAGE(k.rfind("x-", 0) != 0, "published form contains " << k);
     // Same arguments as the validation schema; the description carries the rules in words.
     std::set<std::string> pub_props, val_props;
-    for (auto it = pub["properties"].begin(); it != pub["properties"].end(); ++it) pub_props.insert(it.key());
-    for (auto it = val["properties"].begin(); it != val["properties"].end(); ++it) val_props.insert(it.key());
+    for (auto it = pub["properties"].begin(); it != pub["properties"].end(); ++it)
+      pub_props.insert(it.key());
+    for (auto it = val["properties"].begin(); it != val["properties"].end(); ++it)
+      val_props.insert(it.key());
     CHECK(pub_props == val_props);
     CHECK(pub["required"] == val["required"]);
     const std::string description = pub.value("description", "");
     CHECK(!description.empty());
     CHECK(description.size() <= 2000);  // bytes; ~1200 characters of mixed English and Chinese
     for (const json& rule : val.value("x-rules", json::array())) {
-      CHECK_MESSAGE(description.find(rule.get<std::string>()) != std::string::npos, "rule not in description");
+      CHECK_MESSAGE(description.find(rule.get<std::string>()) != std::string::npos,
+                    "rule not in description");
     }
   }
 }
 
 TEST_CASE("schemas: tools carry a title and all four annotations") {
-  const std::set<std::string> read_only = {"image_inspect", "image_detect", "media_info", "hls_playlist",
-                                           "object_list",   "object_head",  "doctor"};
+  const std::set<std::string> read_only = {"image_inspect", "image_detect", "media_info",
+                                           "hls_playlist",  "object_list",  "object_head",
+                                           "doctor"};
   for (const std::string& tool : kTools) {
     CAPTURE(tool);
     json val = parse_file(omm::embedded::schema_files(), tool + ".json");
@@ -225,7 +231,8 @@ TEST_CASE("schemas: tools carry a title and all four annotations") {
     REQUIRE(val.contains("x-annotations"));
     const json& a = val["x-annotations"];
     CHECK(a.size() == 4);
-    for (const char* hint : {"readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint"}) {
+    for (const char* hint :
+         {"readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint"}) {
       REQUIRE_MESSAGE(a.contains(hint), hint);
       CHECK(a[hint].is_boolean());
     }
@@ -241,7 +248,8 @@ TEST_CASE("schemas: validation schemas avoid keywords valijson 1.0 ignores") {
     json j = json::parse(f.content, nullptr, false);
     REQUIRE(!j.is_discarded());
     std::string text(f.content);
-    for (const char* kw : {"\"unevaluatedProperties\"", "\"dependentRequired\"", "\"prefixItems\"", "\"$defs\""}) {
+    for (const char* kw :
+         {"\"unevaluatedProperties\"", "\"dependentRequired\"", "\"prefixItems\"", "\"$defs\""}) {
       CHECK_MESSAGE(text.find(kw) == std::string::npos, kw);
     }
   }
@@ -255,7 +263,8 @@ TEST_CASE("schemas: common definitions are unique and key rules agree") {
     if (path.rfind("common/", 0) != 0) continue;
     json j = json::parse(f.content);
     for (auto it = j["definitions"].begin(); it != j["definitions"].end(); ++it) {
-      CHECK_MESSAGE(owner.count(it.key()) == 0, it.key() << " in " << path << " and " << owner[it.key()]);
+      CHECK_MESSAGE(owner.count(it.key()) == 0,
+                    it.key() << " in " << path << " and " << owner[it.key()]);
       owner[it.key()] = path;
     }
   }
@@ -335,14 +344,16 @@ TEST_CASE("schemas: argument table") {
     Outcome o = validate(compiled().validation(c.tool), args);
     if (c.valid) {
       CHECK_MESSAGE(o.ok, o.text);
-      // The published form drops only rules, so it accepts everything the validation schema accepts.
+      // The published form drops only rules, so it accepts everything the validation schema
+      // accepts.
       Outcome p = validate(compiled().published(c.tool), args);
       CHECK_MESSAGE(p.ok, "published form refuses a valid call:\n" << p.text);
     } else {
       REQUIRE_FALSE(o.ok);
       bool found = false;
       for (const std::string& path : o.paths) found = found || path == c.where;
-      CHECK_MESSAGE(found, "expected an error at '" << std::string(c.where) << "', got:\n" << o.text);
+      CHECK_MESSAGE(found, "expected an error at '" << std::string(c.where) << "', got:\n"
+                                                    << o.text);
     }
   }
 }

@@ -99,7 +99,8 @@ TEST_CASE("schema and core: no call the schema refuses gets past the core") {
     auto plan = omm::core::plan_from_tool(tool, args);
     if (!schema.is_ok()) {
       ++refused;
-      CHECK_MESSAGE(!plan.ok(), "the core accepts a call the schema refuses: " << schema.to_string());
+      CHECK_MESSAGE(!plan.ok(),
+                    "the core accepts a call the schema refuses: " << schema.to_string());
     } else if (c.valid) {
       CHECK_MESSAGE(plan.ok(), "the core refuses a valid call: " << plan.status().to_string());
     }
@@ -137,12 +138,18 @@ TEST_CASE("a refused tool call reports the core's id") {
   REQUIRE_FALSE(plan.ok());
   auto outbox = std::make_shared<omm::mcp::MemoryOutbox>();
   auto session = server.open_session(outbox, "t");
-  session->receive(json{{"jsonrpc", "2.0"}, {"id", 0}, {"method", "initialize"},
-                        {"params", {{"protocolVersion", "2025-11-25"}, {"capabilities", json::object()}}}});
-  session->receive(json{{"jsonrpc", "2.0"}, {"id", 1}, {"method", "tools/call"},
+  session->receive(
+      json{{"jsonrpc", "2.0"},
+           {"id", 0},
+           {"method", "initialize"},
+           {"params", {{"protocolVersion", "2025-11-25"}, {"capabilities", json::object()}}}});
+  session->receive(json{{"jsonrpc", "2.0"},
+                        {"id", 1},
+                        {"method", "tools/call"},
                         {"params", {{"name", "media_concat"}, {"arguments", args}}}});
   REQUIRE(outbox->wait_for(2));
   json result = outbox->sent()[1].message["result"];
   CHECK(result["isError"] == true);
-  CHECK(result["content"][0]["text"].get<std::string>().rfind("[" + plan.status().id() + "]", 0) == 0);
+  CHECK(result["content"][0]["text"].get<std::string>().rfind("[" + plan.status().id() + "]", 0) ==
+        0);
 }

@@ -25,16 +25,21 @@ struct Harness {
     o.executor = std::make_shared<omm::core::Executor>(backend, omm::core::ExecutorOptions{});
     omm::tools::register_product_tools(server, o);
     session = server.open_session(outbox, "t");
-    session->receive(json{{"jsonrpc", "2.0"}, {"id", 0}, {"method", "initialize"},
-                          {"params", {{"protocolVersion", "2025-11-25"},
-                                      {"capabilities", json::object()},
-                                      {"clientInfo", {{"name", "t"}, {"version", "1"}}}}}});
+    session->receive(json{{"jsonrpc", "2.0"},
+                          {"id", 0},
+                          {"method", "initialize"},
+                          {"params",
+                           {{"protocolVersion", "2025-11-25"},
+                            {"capabilities", json::object()},
+                            {"clientInfo", {{"name", "t"}, {"version", "1"}}}}}});
     REQUIRE(outbox->wait_for(1));
   }
   // The tools/call result of one call.
   json call(const std::string& tool, json args) {
     size_t before = outbox->size();
-    session->receive(json{{"jsonrpc", "2.0"}, {"id", ++id}, {"method", "tools/call"},
+    session->receive(json{{"jsonrpc", "2.0"},
+                          {"id", ++id},
+                          {"method", "tools/call"},
                           {"params", {{"name", tool}, {"arguments", std::move(args)}}}});
     REQUIRE(outbox->wait_for(before + 1));
     json m = outbox->sent().back().message;
@@ -62,29 +67,49 @@ TEST_CASE("tool families: each plan tool reaches the backend as its kind of work
        {{"source", {{"key", "a.jpg"}}},
         {"operations", json::array({{{"op", "resize"}, {"w", 10}}})},
         {"output", {{"mode", "save"}, {"target_key", "b.jpg"}}}},
-       "run image_process", omm::core::Work::kImage},
-      {"image_inspect", {{"source", {{"key", "a.jpg"}}}, {"what", "info"}}, "run image_inspect",
+       "run image_process",
+       omm::core::Work::kImage},
+      {"image_inspect",
+       {{"source", {{"key", "a.jpg"}}}, {"what", "info"}},
+       "run image_inspect",
        omm::core::Work::kInspect},
-      {"image_detect", {{"source", {{"key", "a.jpg"}}}, {"detect", "faces"}}, "run image_detect",
+      {"image_detect",
+       {{"source", {{"key", "a.jpg"}}}, {"detect", "faces"}},
+       "run image_detect",
        omm::core::Work::kDetect},
-      {"image_watermark_extract", {{"source", {{"key", "a.jpg"}}}, {"wait_seconds", 0}},
-       "start_job image_watermark_extract", omm::core::Work::kExtract},
+      {"image_watermark_extract",
+       {{"source", {{"key", "a.jpg"}}}, {"wait_seconds", 0}},
+       "start_job image_watermark_extract",
+       omm::core::Work::kExtract},
       {"video_snapshot",
        {{"source", {{"key", "v.mp4"}}}, {"t", 0}, {"f", "jpg"}, {"output", {{"mode", "url"}}}},
-       "run video_snapshot", omm::core::Work::kMedia},
+       "run video_snapshot",
+       omm::core::Work::kMedia},
       {"video_transcode",
-       {{"source", {{"key", "v.mp4"}}}, {"f", "mp4"}, {"wait_seconds", 0},
+       {{"source", {{"key", "v.mp4"}}},
+        {"f", "mp4"},
+        {"wait_seconds", 0},
         {"output", {{"mode", "save"}, {"target_key", "o.mp4"}}}},
-       "start_job video_transcode", omm::core::Work::kMedia},
-      {"media_info", {{"source", {{"key", "v.mp4"}}}, {"kind", "video"}}, "run media_info",
+       "start_job video_transcode",
+       omm::core::Work::kMedia},
+      {"media_info",
+       {{"source", {{"key", "v.mp4"}}}, {"kind", "video"}},
+       "run media_info",
        omm::core::Work::kMedia},
       {"audio_transcode",
-       {{"source", {{"key", "a.wav"}}}, {"f", "mp3"}, {"wait_seconds", 0},
+       {{"source", {{"key", "a.wav"}}},
+        {"f", "mp3"},
+        {"wait_seconds", 0},
         {"output", {{"mode", "save"}, {"target_key", "a.mp3"}}}},
-       "start_job audio_transcode", omm::core::Work::kMedia},
-      {"object_upload", {{"uri", "/tmp/x.png"}, {"target_key", "x.png"}}, "run object_upload",
+       "start_job audio_transcode",
+       omm::core::Work::kMedia},
+      {"object_upload",
+       {{"uri", "/tmp/x.png"}, {"target_key", "x.png"}},
+       "run object_upload",
        omm::core::Work::kUpload},
-      {"object_download", {{"key", "x.png"}, {"path", "x.png"}}, "run object_download",
+      {"object_download",
+       {{"key", "x.png"}, {"path", "x.png"}},
+       "run object_download",
        omm::core::Work::kDownload},
   };
   for (const Case& c : cases) {
@@ -126,10 +151,11 @@ TEST_CASE("tool families: dry runs, refusals, objects, jobs and admin") {
   json list = h.call("object_list", {{"prefix", "p/"}});
   CHECK(list["structuredContent"]["success"] == true);
 
-  json started = h.call("video_transcode", {{"source", {{"key", "v.mp4"}}},
-                                            {"f", "mp4"},
-                                            {"wait_seconds", 0},
-                                            {"output", {{"mode", "save"}, {"target_key", "o.mp4"}}}});
+  json started =
+      h.call("video_transcode", {{"source", {{"key", "v.mp4"}}},
+                                 {"f", "mp4"},
+                                 {"wait_seconds", 0},
+                                 {"output", {{"mode", "save"}, {"target_key", "o.mp4"}}}});
   std::string job = started["structuredContent"]["job_id"];
   json status = h.call("job_status", {{"job_id", job}});
   CHECK(status["structuredContent"]["status"] == "running");

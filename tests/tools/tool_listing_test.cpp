@@ -21,9 +21,13 @@ namespace {
 using nlohmann::json;
 
 json initialize(omm::mcp::Session& session, const std::shared_ptr<omm::mcp::MemoryOutbox>& outbox) {
-  session.receive(json{{"jsonrpc", "2.0"}, {"id", 0}, {"method", "initialize"},
-                       {"params", {{"protocolVersion", "2025-11-25"}, {"capabilities", json::object()},
-                                   {"clientInfo", {{"name", "t"}, {"version", "1"}}}}}});
+  session.receive(json{{"jsonrpc", "2.0"},
+                       {"id", 0},
+                       {"method", "initialize"},
+                       {"params",
+                        {{"protocolVersion", "2025-11-25"},
+                         {"capabilities", json::object()},
+                         {"clientInfo", {{"name", "t"}, {"version", "1"}}}}}});
   REQUIRE(outbox->wait_for(1));
   return outbox->sent().back().message;
 }
@@ -36,7 +40,8 @@ json list_all(omm::mcp::Server& server) {
   json tools = json::array();
   json cursor;
   for (int page = 1; page < 100; ++page) {
-    json req{{"jsonrpc", "2.0"}, {"id", page}, {"method", "tools/list"}, {"params", json::object()}};
+    json req{
+        {"jsonrpc", "2.0"}, {"id", page}, {"method", "tools/list"}, {"params", json::object()}};
     if (!cursor.is_null()) req["params"]["cursor"] = cursor;
     size_t before = outbox->size();
     session->receive(req);
@@ -75,7 +80,8 @@ static json expected_entry(const std::string& tool) {
   return entry;
 }
 
-TEST_CASE("tools/list: the build-time entry of every product tool is the one its schemas call for") {
+TEST_CASE(
+    "tools/list: the build-time entry of every product tool is the one its schemas call for") {
   omm::mcp::Server server(omm::mcp::ServerInfo{}, omm::mcp::ServerOptions{});
   omm::tools::register_product_tools(server, omm::tools::ProductToolOptions{});
   const auto& built = server.tools().listing();  // describe() path
@@ -122,7 +128,9 @@ TEST_CASE("tools/list: an invalid cursor is still -32602") {
   auto outbox = std::make_shared<omm::mcp::MemoryOutbox>();
   auto session = server.open_session(outbox, "t");
   initialize(*session, outbox);
-  session->receive(json{{"jsonrpc", "2.0"}, {"id", "x"}, {"method", "tools/list"},
+  session->receive(json{{"jsonrpc", "2.0"},
+                        {"id", "x"},
+                        {"method", "tools/list"},
                         {"params", {{"cursor", "o:999"}}}});
   REQUIRE(outbox->wait_for(2));
   json m = outbox->sent().back().message;

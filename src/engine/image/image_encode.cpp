@@ -31,11 +31,11 @@ const char* saver_for(const std::string& format) {
 constexpr int kDefaultQuality = 85;
 
 // IJG (JPEG Annex K) luminance table; libjpeg scales it by the quality.
-constexpr int kStdLuminance[64] = {
-    16, 11, 10, 16, 24,  40,  51,  61,  12, 12, 14, 19, 26,  58,  60,  55,
-    14, 13, 16, 24, 40,  57,  69,  56,  14, 17, 22, 29, 51,  87,  80,  62,
-    18, 22, 37, 56, 68,  109, 103, 77,  24, 35, 55, 64, 81,  104, 113, 92,
-    49, 64, 78, 87, 103, 121, 120, 101, 72, 92, 95, 98, 112, 100, 103, 99};
+constexpr int kStdLuminance[64] = {16,  11,  10,  16,  24, 40, 51,  61,  12,  12,  14,  19,  26,
+                                   58,  60,  55,  14,  13, 16, 24,  40,  57,  69,  56,  14,  17,
+                                   22,  29,  51,  87,  80, 62, 18,  22,  37,  56,  68,  109, 103,
+                                   77,  24,  35,  55,  64, 81, 104, 113, 92,  49,  64,  78,  87,
+                                   103, 121, 120, 101, 72, 92, 95,  98,  112, 100, 103, 99};
 
 VImage flatten_white(const VImage& img) {
   if (!img.has_alpha()) return img;
@@ -61,20 +61,22 @@ bool can_write(const std::string& format) {
 
 Status check_writable(const std::string& format) {
   if (saver_for(format) == nullptr) {
-    return Status::error("engine.unsupported", "format '" + format + "' is not an output format "
-                         "(jpg, png, webp, bmp, gif, tiff, heic, avif)");
+    return Status::error("engine.unsupported", "format '" + format +
+                                                   "' is not an output format "
+                                                   "(jpg, png, webp, bmp, gif, tiff, heic, avif)");
   }
   if (!can_write(format)) {
-    return Status::error("engine.unsupported",
-                         "this machine's libvips cannot write " + format + " (no " +
-                             saver_for(format) + " operation)");
+    return Status::error("engine.unsupported", "this machine's libvips cannot write " + format +
+                                                   " (no " + saver_for(format) + " operation)");
   }
   return Status::ok();
 }
 
 Status apply_quality(EncodeSettings& enc, const OpParams& p) {
-  if (p.has("Q")) enc.quality_abs = static_cast<int>(std::clamp<std::int64_t>(p.get_int("Q", 90), 1, 100));
-  if (p.has("q")) enc.quality_rel = static_cast<int>(std::clamp<std::int64_t>(p.get_int("q", 90), 1, 100));
+  if (p.has("Q"))
+    enc.quality_abs = static_cast<int>(std::clamp<std::int64_t>(p.get_int("Q", 90), 1, 100));
+  if (p.has("q"))
+    enc.quality_rel = static_cast<int>(std::clamp<std::int64_t>(p.get_int("q", 90), 1, 100));
   return Status::ok();
 }
 
@@ -93,8 +95,8 @@ std::optional<int> estimate_jpeg_quality(const std::string& path) {
   while (i + 4 <= data.size()) {
     if (static_cast<unsigned char>(data[i]) != 0xFF) return std::nullopt;
     unsigned marker = static_cast<unsigned char>(data[i + 1]);
-    std::size_t len = (static_cast<unsigned char>(data[i + 2]) << 8) |
-                      static_cast<unsigned char>(data[i + 3]);
+    std::size_t len =
+        (static_cast<unsigned char>(data[i + 2]) << 8) | static_cast<unsigned char>(data[i + 3]);
     if (marker == 0xDA || marker == 0xD9) return std::nullopt;  // scan started: no table
     if (marker == 0xDB && i + 2 + len <= data.size()) {
       std::size_t j = i + 4, end = i + 2 + len;
@@ -155,9 +157,10 @@ Result<json> save_image(VImage img, const std::string& path, const EncodeSetting
   } else if (f == "heic" || f == "avif") {
     if (img.bands() <= 2) img = img.colourspace(VIPS_INTERPRETATION_sRGB);
     img.heifsave(path.c_str(),
-                 VImage::option()->set("Q", quality)->set(
-                     "compression", f == "avif" ? VIPS_FOREIGN_HEIF_COMPRESSION_AV1
-                                                : VIPS_FOREIGN_HEIF_COMPRESSION_HEVC));
+                 VImage::option()
+                     ->set("Q", quality)
+                     ->set("compression", f == "avif" ? VIPS_FOREIGN_HEIF_COMPRESSION_AV1
+                                                      : VIPS_FOREIGN_HEIF_COMPRESSION_HEVC));
   } else if (f == "bmp") {
     img = flatten_white(img);
     img.magicksave(path.c_str(), VImage::option()->set("format", "bmp"));
@@ -167,12 +170,9 @@ Result<json> save_image(VImage img, const std::string& path, const EncodeSetting
     return Status::error("engine.encode", "the encoder wrote no file at " + path);
   }
   VImage out = VImage::new_from_file(path.c_str());
-  return json{{"width", out.width()},
-              {"height", out.height()},
-              {"format", f},
-              {"size", static_cast<std::int64_t>(st.st_size)},
-              {"bands", out.bands()},
-              {"has_alpha", out.has_alpha()}};
+  return json{{"width", out.width()}, {"height", out.height()},
+              {"format", f},          {"size", static_cast<std::int64_t>(st.st_size)},
+              {"bands", out.bands()}, {"has_alpha", out.has_alpha()}};
 }
 
 }  // namespace omm::engine::image

@@ -7,12 +7,11 @@
 
 #include <cstdint>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 #include <vips/vips8>
 
 #include "core/status.h"
@@ -108,10 +107,10 @@ Status apply_watermark(vips::VImage& img, const OpParams& p, const nlohmann::jso
 
 // ---- image_encode.cpp ----
 struct EncodeSettings {
-  std::string format;                // OSS name
-  std::optional<int> quality_abs;    // quality Q
-  std::optional<int> quality_rel;    // quality q
-  bool interlace = false;            // interlace,1
+  std::string format;              // OSS name
+  std::optional<int> quality_abs;  // quality Q
+  std::optional<int> quality_rel;  // quality q
+  bool interlace = false;          // interlace,1
 };
 std::string normalise_format_name(std::string name);  // "jpeg" → "jpg", lower case
 // Whether Debian's libvips has a saver for the format here, at run time.

@@ -1,6 +1,6 @@
-// oss-media-engine-image: the libvips worker. Runs one job per request line (docs/local-backend.md):
-// header check, decode (shrinking on load when the chain starts with a resize), the operations in
-// order, then the encoder; info and average-hue answer JSON in "data".
+// oss-media-engine-image: the libvips worker. Runs one job per request line
+// (docs/local-backend.md): header check, decode (shrinking on load when the chain starts with a
+// resize), the operations in order, then the encoder; info and average-hue answer JSON in "data".
 #include <malloc.h>
 
 #include <string>
@@ -56,8 +56,11 @@ Status run_op(const std::string& name, VImage& img, const OpParams& p, EncodeSet
   if (name == "quality") return apply_quality(enc, p);
   if (name == "interlace") return apply_interlace(enc, p);
   if (name == "format") return Status::ok();  // decided before decoding
-  return Status::error("engine.unsupported", "operation '" + name + "' is not run by the image "
-                       "engine (blind watermarks and detections belong to oss-media-engine-vision)");
+  return Status::error(
+      "engine.unsupported",
+      "operation '" + name +
+          "' is not run by the image "
+          "engine (blind watermarks and detections belong to oss-media-engine-vision)");
 }
 
 // request.format, else the last format operation, else the source's format (jpg when it
@@ -106,7 +109,8 @@ Result<json> run_job(const json& request, const WorkerLimits& limits) {
   std::string first = ops.empty() ? "" : ops[0].value("op", "");
   try {
     if (first == "info" || first == "average-hue") {
-      Result<json> data = first == "info" ? image_info(input, *header) : average_hue(input, *header);
+      Result<json> data =
+          first == "info" ? image_info(input, *header) : average_hue(input, *header);
       if (!data.ok()) return data.status();
       return json{{"data", *data}};
     }
@@ -170,10 +174,10 @@ int main(int argc, char** argv) {
   const char* argv0 = argc > 0 ? argv[0] : "oss-media-engine-image";
   auto init = [argv0]() -> omm::Status {
     if (VIPS_INIT(argv0) != 0) {
-      return omm::Status::error("engine.init", std::string("libvips failed to start: ") +
-                                                   vips_error_buffer());
+      return omm::Status::error("engine.init",
+                                std::string("libvips failed to start: ") + vips_error_buffer());
     }
-    vips_cache_set_max(0);  // one job after another on different files: nothing to reuse
+    vips_cache_set_max(0);    // one job after another on different files: nothing to reuse
     vips_concurrency_set(1);  // the pool runs one worker per core
     // Only the loaders of OSS's source formats are needed; ImageMagick is kept for BMP, and the
     // sniffing in read_header() only ever hands it files that start like a BMP.

@@ -33,8 +33,8 @@ Result<json> image_info(const std::string& path, const Header& header) {
               {"ImageHeight", {{"value", std::to_string(header.height)}}},
               {"ImageWidth", {{"value", std::to_string(header.width)}}}};
   if (header.pages > 1) out["FrameCount"] = {{"value", std::to_string(header.pages)}};
-  VImage img = VImage::new_from_file(path.c_str(), VImage::option()->set("access",
-                                                                         VIPS_ACCESS_SEQUENTIAL));
+  VImage img =
+      VImage::new_from_file(path.c_str(), VImage::option()->set("access", VIPS_ACCESS_SEQUENTIAL));
   gchar** fields = vips_image_get_fields(img.get_image());
   for (gchar** f = fields; f != nullptr && *f != nullptr; ++f) {
     std::string name = *f;

@@ -54,12 +54,13 @@ Result<Header> read_header(const std::string& path, const WorkerLimits& limits) 
   h.format = sniff(head, n);
   if (h.format.empty()) {
     return Status::error("engine.decode", std::string("the input is not an image in a supported "
-                                                      "format (") + kSupported + ")");
+                                                      "format (") +
+                                              kSupported + ")");
   }
   VImage img;
   try {
-    img = VImage::new_from_file(path.c_str(), VImage::option()->set("access",
-                                                                   VIPS_ACCESS_SEQUENTIAL));
+    img = VImage::new_from_file(path.c_str(),
+                                VImage::option()->set("access", VIPS_ACCESS_SEQUENTIAL));
   } catch (const vips::VError& e) {
     std::string why = e.what();
     while (!why.empty() && (why.back() == '\n' || why.back() == ' ')) why.pop_back();
@@ -75,8 +76,8 @@ Result<Header> read_header(const std::string& path, const WorkerLimits& limits) 
       h.pages = static_cast<int>(std::min<std::uint64_t>(*frames, 1u << 30));
     }
   }
-  std::uint64_t pixels = static_cast<std::uint64_t>(h.width) * static_cast<std::uint64_t>(h.height) *
-                         static_cast<std::uint64_t>(h.pages);
+  std::uint64_t pixels = static_cast<std::uint64_t>(h.width) *
+                         static_cast<std::uint64_t>(h.height) * static_cast<std::uint64_t>(h.pages);
   if (pixels > limits.max_pixels) {
     return Status::error(
         "engine.limit.pixels",

@@ -28,9 +28,11 @@ VImage coverage(const VImage& inside) {
 // r is the radius and s the sigma of the gaussian; r caps the mask through min_ampl.
 Status apply_blur(VImage& img, const OpParams& p) {
   if (p.has("g")) {
-    return Status::error("engine.unsupported",
-                         "blur g=" + p.get_text("g", "") + " needs face detection, which the image "
-                         "engine does not have (it belongs to the vision engine oss-media-engine-vision)");
+    return Status::error(
+        "engine.unsupported",
+        "blur g=" + p.get_text("g", "") +
+            " needs face detection, which the image "
+            "engine does not have (it belongs to the vision engine oss-media-engine-vision)");
   }
   double r = static_cast<double>(std::max<std::int64_t>(1, p.get_int("r", 1)));
   double s = static_cast<double>(std::max<std::int64_t>(1, p.get_int("s", 1)));
@@ -65,9 +67,8 @@ Status apply_contrast(VImage& img, const OpParams& p) {
   double v = static_cast<double>(p.get_int("value", 0));
   if (v == 0) return Status::ok();
   double a = v < 0 ? (100.0 + v) / 100.0 : 1.0 + v / 50.0;
-  img = on_colour_bands(img, [&](const VImage& c) {
-    return to_uchar(c.linear(a, 128.0 * (1.0 - a)));
-  });
+  img = on_colour_bands(img,
+                        [&](const VImage& c) { return to_uchar(c.linear(a, 128.0 * (1.0 - a))); });
   return Status::ok();
 }
 

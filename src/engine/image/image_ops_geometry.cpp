@@ -48,7 +48,8 @@ Result<ResizePlan> plan_resize(int src_w, int src_h, const OpParams& p) {
       box_w = sw >= sh ? l : s;
       box_h = sw >= sh ? s : l;
     } else {
-      double scale = has_l ? p.get_int("l", 0) / std::max(sw, sh) : p.get_int("s", 0) / std::min(sw, sh);
+      double scale =
+          has_l ? p.get_int("l", 0) / std::max(sw, sh) : p.get_int("s", 0) / std::min(sw, sh);
       box_w = sw * scale;
       box_h = sh * scale;
       m = "fixed_ratio";
@@ -122,9 +123,11 @@ Status apply_resize(VImage& img, const OpParams& p) {
 Status apply_crop(VImage& img, const OpParams& p) {
   std::string g = p.get_text("g", "nw");
   if (g == "auto" || g == "face") {
-    return Status::error("engine.unsupported",
-                         "crop g=" + g + " needs face or saliency detection, which the image "
-                         "engine does not have (it belongs to the vision engine oss-media-engine-vision)");
+    return Status::error(
+        "engine.unsupported",
+        "crop g=" + g +
+            " needs face or saliency detection, which the image "
+            "engine does not have (it belongs to the vision engine oss-media-engine-vision)");
   }
   const int sw = img.width(), sh = img.height();
   int w = static_cast<int>(p.get_int("w", 0)), h = static_cast<int>(p.get_int("h", 0));
@@ -138,12 +141,14 @@ Status apply_crop(VImage& img, const OpParams& p) {
   ox += static_cast<int>(p.get_int("x", 0));
   oy += static_cast<int>(p.get_int("y", 0));
   if (ox >= sw) {
-    return bad("crop", "x", "the crop origin x=" + std::to_string(ox) + " is out of image (width " +
-                                std::to_string(sw) + ")");
+    return bad("crop", "x",
+               "the crop origin x=" + std::to_string(ox) + " is out of image (width " +
+                   std::to_string(sw) + ")");
   }
   if (oy >= sh) {
-    return bad("crop", "y", "the crop origin y=" + std::to_string(oy) + " is out of image (height " +
-                                std::to_string(sh) + ")");
+    return bad("crop", "y",
+               "the crop origin y=" + std::to_string(oy) + " is out of image (height " +
+                   std::to_string(sh) + ")");
   }
   w = std::min(w, sw - ox);
   h = std::min(h, sh - oy);

@@ -39,10 +39,14 @@ const Font& font_for(const std::string& type) {
 std::string markup_escape(const std::string& s) {
   std::string out;
   for (char c : s) {
-    if (c == '&') out += "&amp;";
-    else if (c == '<') out += "&lt;";
-    else if (c == '>') out += "&gt;";
-    else out += c;
+    if (c == '&')
+      out += "&amp;";
+    else if (c == '<')
+      out += "&lt;";
+    else if (c == '>')
+      out += "&gt;";
+    else
+      out += c;
   }
   return out;
 }
@@ -56,8 +60,8 @@ VImage solid_rgba(const VImage& coverage, const std::vector<double>& rgb, double
 VImage rotate_rgba(const VImage& mark, int deg) {
   deg %= 360;
   if (deg == 0) return mark;
-  VImage out = mark.premultiply().rotate(deg, VImage::option()->set(
-                                                  "background", std::vector<double>{0, 0, 0, 0}));
+  VImage out = mark.premultiply().rotate(
+      deg, VImage::option()->set("background", std::vector<double>{0, 0, 0, 0}));
   return to_uchar(out.unpremultiply());
 }
 
@@ -68,18 +72,18 @@ Result<VImage> text_mark(const OpParams& p) {
   auto rgb = parse_hex_colour(p.get_text("color", "000000"));
   if (!rgb) return Status::error("invalid_argument.watermark.color", "color must be 6 hex digits");
   int size = static_cast<int>(std::clamp<std::int64_t>(p.get_int("size", 40), 1, 1000));
-  VImage cov = VImage::text(markup_escape(text).c_str(),
-                            VImage::option()
-                                ->set("font", (std::string(font.family) + " " +
-                                               std::to_string(size)).c_str())
-                                ->set("fontfile", font.file)
-                                ->set("dpi", 72));
+  VImage cov = VImage::text(
+      markup_escape(text).c_str(),
+      VImage::option()
+          ->set("font", (std::string(font.family) + " " + std::to_string(size)).c_str())
+          ->set("fontfile", font.file)
+          ->set("dpi", 72));
   VImage mark = solid_rgba(cov, *rgb, 1.0);
   int shadow = static_cast<int>(p.get_int("shadow", 0));
   if (shadow > 0) {
     int d = std::max(1, size / 20);
-    VImage sh = solid_rgba(cov, {0, 0, 0}, shadow / 100.0)
-                    .embed(d, d, cov.width() + d, cov.height() + d);
+    VImage sh =
+        solid_rgba(cov, {0, 0, 0}, shadow / 100.0).embed(d, d, cov.width() + d, cov.height() + d);
     mark = to_uchar(sh.composite2(mark, VIPS_BLEND_MODE_OVER));
   }
   return rotate_rgba(mark, static_cast<int>(p.get_int("rotate", 0)));
@@ -97,10 +101,12 @@ Result<VImage> image_mark(const OpParams& p, const json& options, const WorkerLi
     actions = value.substr(q + sep.size());
   }
   const json* images = options.is_object() && options.contains("watermark_images")
-                           ? &options["watermark_images"] : nullptr;
+                           ? &options["watermark_images"]
+                           : nullptr;
   std::string path;
   for (const std::string& k : {value, key}) {
-    if (images != nullptr && images->is_object() && images->contains(k) && (*images)[k].is_string()) {
+    if (images != nullptr && images->is_object() && images->contains(k) &&
+        (*images)[k].is_string()) {
       path = (*images)[k].get<std::string>();
       break;
     }
@@ -120,12 +126,14 @@ Result<VImage> image_mark(const OpParams& p, const json& options, const WorkerLi
     std::string action = actions.substr(start, end - start);
     start = end + 1;
     std::string name = action.substr(0, action.find(','));
-    std::string args = action.find(',') == std::string::npos ? "" : action.substr(action.find(',') + 1);
+    std::string args =
+        action.find(',') == std::string::npos ? "" : action.substr(action.find(',') + 1);
     OpParams ap = OpParams::from_wire(args);
     Status s;
     if (name == "resize" && ap.has("P")) {
-      mark = resize_percent_of_base(mark, base_w, base_h,
-                                    static_cast<int>(std::clamp<std::int64_t>(ap.get_int("P", 100), 1, 100)));
+      mark = resize_percent_of_base(
+          mark, base_w, base_h,
+          static_cast<int>(std::clamp<std::int64_t>(ap.get_int("P", 100), 1, 100)));
     } else if (name == "resize") {
       s = apply_resize(mark, ap);
     } else if (name == "crop") {
@@ -153,7 +161,9 @@ VImage combine(const VImage& img, const VImage& text, const OpParams& p) {
   const VImage& a = text_first ? text : img;
   const VImage& b = text_first ? img : text;
   int w = a.width() + gap + b.width(), h = std::max(a.height(), b.height());
-  auto top = [&](const VImage& m) { return align == 0 ? 0 : align == 1 ? (h - m.height()) / 2 : h - m.height(); };
+  auto top = [&](const VImage& m) {
+    return align == 0 ? 0 : align == 1 ? (h - m.height()) / 2 : h - m.height();
+  };
   VImage canvas = VImage::black(w, h, VImage::option()->set("bands", 4))
                       .copy(VImage::option()->set("interpretation", VIPS_INTERPRETATION_sRGB));
   canvas = to_uchar(canvas);
@@ -189,11 +199,13 @@ Status apply_watermark(VImage& img, const OpParams& p, const json& options,
     if (!t.ok()) return t.status();
     mark = mark ? combine(*mark, *t, p) : *t;
   }
-  if (!mark) return Status::error("invalid_argument.watermark.text", "watermark needs text or image");
+  if (!mark)
+    return Status::error("invalid_argument.watermark.text", "watermark needs text or image");
   double opacity = std::clamp<std::int64_t>(p.get_int("t", 100), 0, 100) / 100.0;
   if (opacity < 1.0) {
     VImage alpha = mark->extract_band(3) * opacity;
-    *mark = mark->extract_band(0, VImage::option()->set("n", 3)).bandjoin(alpha.cast(VIPS_FORMAT_UCHAR));
+    *mark = mark->extract_band(0, VImage::option()->set("n", 3))
+                .bandjoin(alpha.cast(VIPS_FORMAT_UCHAR));
   }
   const int W = img.width(), H = img.height();
   VImage overlay;

@@ -47,7 +47,8 @@ void collect_errors(void* ptr, int level, const char* format, va_list args) {
   while (!line.empty() && (line.back() == '\n' || line.back() == ' ')) line.pop_back();
   if (line.empty()) return;
   const AVClass* cls = ptr != nullptr ? *static_cast<const AVClass* const*>(ptr) : nullptr;
-  if (cls != nullptr && cls->item_name != nullptr) line = fmt::format("[{}] {}", cls->item_name(ptr), line);
+  if (cls != nullptr && cls->item_name != nullptr)
+    line = fmt::format("[{}] {}", cls->item_name(ptr), line);
   if (!g_log_lines.empty()) g_log_lines += "; ";
   g_log_lines += line;
 }
