@@ -22,7 +22,7 @@ if [[ "$(id -u)" -ne 0 ]]; then SUDO="sudo"; fi
 PACKAGES=(
   g++ meson ninja-build pkg-config cmake python3
   nlohmann-json3-dev libcpp-httplib-dev libssl-dev libspdlog-dev doctest-dev libvalijson-dev
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev clang-format
   libvips-dev libvips-tools ffmpeg libavformat-dev libavcodec-dev libavutil-dev
   libopencv-dev opencv-data libzbar-dev libzxing-dev
   fonts-wqy-zenhei fonts-wqy-microhei
