@@ -52,6 +52,17 @@ struct Recorder {
   }
 };
 
+// Until the backend has seen a call starting with `prefix` (e.g. "job ": the executor waits on a
+// job), whatever checks came before it.
+void wait_for_call(FakeBackend& backend, const std::string& prefix) {
+  for (;;) {
+    for (const std::string& c : backend.recorded()) {
+      if (c.rfind(prefix, 0) == 0) return;
+    }
+    std::this_thread::sleep_for(1ms);
+  }
+}
+
 }  // namespace
 
 TEST_CASE("executor: a sync plan runs on the backend, shaped with success and backend") {
@@ -139,7 +150,7 @@ TEST_CASE(
   json args = kTranscode;
   args["wait_seconds"] = 30;
   std::thread worker([&] {
-    while (backend->recorded().size() < 3) std::this_thread::sleep_for(1ms);  // started, waiting
+    wait_for_call(*backend, "job ");  // started, and the call waits on it
     backend->progress("fake-job-1", 0.25);
     backend->finish("fake-job-1", {{"target_key", "v/out.mp4"}});
   });
@@ -158,7 +169,7 @@ TEST_CASE("executor: a failed job is the job's own error; job_status names the j
   json args = kTranscode;
   args["wait_seconds"] = 30;
   std::thread worker([&] {
-    while (backend->recorded().size() < 3) std::this_thread::sleep_for(1ms);
+    wait_for_call(*backend, "job ");
     backend->fail("fake-job-1", omm::Status::error("engine.ffmpeg", "ffmpeg failed: boom"));
   });
   auto r = e.run(plan("video_transcode", args), Call{});
@@ -181,7 +192,7 @@ TEST_CASE("executor: notifications/cancelled stops a job only while it belongs t
     json args = kTranscode;
     args["wait_seconds"] = 30;
     std::thread canceller([&] {
-      while (backend->recorded().size() < 3) std::this_thread::sleep_for(1ms);
+      wait_for_call(*backend, "job ");
       rec.cancel = true;
     });
     auto r = e.run(plan("video_transcode", args), rec.call(announces));
