@@ -1,14 +1,11 @@
 #include "emulate/http_server.h"
 
 #include <arpa/inet.h>
-#include <dirent.h>
 #include <fcntl.h>
 #include <httplib.h>
-#include <netinet/in.h>
 #include <signal.h>
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -17,41 +14,17 @@
 #include <random>
 #include <thread>
 
+#include "net/sockets.h"
 #include "oss/percent_encode.h"
 
 namespace omm::emulate {
 
 namespace {
 
-int port_of(const sockaddr_storage& a) {
-  if (a.ss_family == AF_INET) return ntohs(reinterpret_cast<const sockaddr_in&>(a).sin_port);
-  if (a.ss_family == AF_INET6) return ntohs(reinterpret_cast<const sockaddr_in6&>(a).sin6_port);
-  return -1;
-}
-
-// httplib 0.11 exposes no connection socket: find this request's by its two ports and shut it
+// httplib 0.11 exposes no connection socket: this request's is found by its two ports and shut
 // down, so the client sees the connection close (a dropped connection fault).
 void drop_connection(const httplib::Request& req) {
-  DIR* dir = ::opendir("/proc/self/fd");
-  if (dir == nullptr) return;
-  while (dirent* entry = ::readdir(dir)) {
-    char* end = nullptr;
-    long fd = std::strtol(entry->d_name, &end, 10);
-    if (end == entry->d_name || *end != '\0' || fd < 3 || fd == ::dirfd(dir)) continue;
-    struct stat st {};
-    if (::fstat(static_cast<int>(fd), &st) != 0 || !S_ISSOCK(st.st_mode)) continue;
-    sockaddr_storage local{};
-    sockaddr_storage peer{};
-    socklen_t ll = sizeof(local);
-    socklen_t pl = sizeof(peer);
-    if (::getsockname(static_cast<int>(fd), reinterpret_cast<sockaddr*>(&local), &ll) != 0)
-      continue;
-    if (::getpeername(static_cast<int>(fd), reinterpret_cast<sockaddr*>(&peer), &pl) != 0) continue;
-    if (port_of(local) == req.local_port && port_of(peer) == req.remote_port) {
-      ::shutdown(static_cast<int>(fd), SHUT_RDWR);
-    }
-  }
-  ::closedir(dir);
+  net::shutdown_connection(req.local_port, req.remote_port);
 }
 
 class Faults {

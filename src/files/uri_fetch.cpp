@@ -12,24 +12,13 @@
 #include <vector>
 
 #include "files/address_policy.h"
+#include "net/httplib_client.h"
 
 namespace omm::files {
 
 namespace {
 
 using SteadyClock = std::chrono::steady_clock;
-
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
-// The URL as logs and messages show it: without its query (it may carry a signature).
-std::string shown(const ParsedUrl& u) {
-  std::string host = u.host.find(':') != std::string::npos ? "[" + u.host + "]" : u.host;
-  return fmt::format("{}://{}:{}{}", u.scheme, host, u.port,
-                     u.target.substr(0, u.target.find('?')));
-}
 
 Result<std::vector<std::string>> resolve(const std::string& host) {
   addrinfo hints{};
@@ -63,95 +52,12 @@ Result<std::vector<std::string>> resolve(const std::string& host) {
   return out;
 }
 
-std::unique_ptr<httplib::ClientImpl> make_client(const ParsedUrl& u, const FetchOptions& o) {
-  std::unique_ptr<httplib::ClientImpl> c;
-  if (u.scheme == "https") {
-    auto ssl = std::make_unique<httplib::SSLClient>(u.host, u.port);
-    ssl->enable_server_certificate_verification(true);
-    c = std::move(ssl);
-  } else {
-    c = std::make_unique<httplib::ClientImpl>(u.host, u.port);
-  }
-  c->set_connection_timeout(o.connect_timeout);
-  c->set_read_timeout(o.read_timeout);
-  c->set_write_timeout(o.connect_timeout);
-  c->set_follow_location(false);
-  c->set_keep_alive(false);
-  c->set_decompress(false);
-  return c;
-}
-
 }  // namespace
 
-Result<ParsedUrl> parse_http_url(const std::string& url) {
-  auto bad = [&](const std::string& why) {
-    // Shown without its query and user info: either may carry a secret.
-    std::string text = url.substr(0, url.find_first_of("?#"));
-    size_t at = text.find('@');
-    size_t start = text.find("://");
-    if (at != std::string::npos && start != std::string::npos && start < at) {
-      text.erase(start + 3, at + 1 - (start + 3));
-    }
-    return Status::error("source.bad_url", fmt::format("{}: {}", why, text));
-  };
-  size_t sep = url.find("://");
-  if (sep == std::string::npos) return bad("not an absolute http(s) URL");
-  ParsedUrl u;
-  u.scheme = lower(url.substr(0, sep));
-  if (u.scheme != "http" && u.scheme != "https") return bad("the scheme must be http or https");
-  size_t auth_end = url.find_first_of("/?#", sep + 3);
-  std::string authority =
-      url.substr(sep + 3, auth_end == std::string::npos ? std::string::npos : auth_end - sep - 3);
-  if (authority.find('@') != std::string::npos) return bad("user info in the URL is refused");
-  for (unsigned char c : url) {
-    if (c <= 0x20 || c == 0x7f) return bad("the URL contains spaces or control characters");
-  }
-  std::string port_text;
-  if (!authority.empty() && authority.front() == '[') {
-    size_t close = authority.find(']');
-    if (close == std::string::npos) return bad("unterminated IPv6 literal");
-    u.host = authority.substr(1, close - 1);
-    if (close + 1 < authority.size()) {
-      if (authority[close + 1] != ':') return bad("malformed host");
-      port_text = authority.substr(close + 2);
-    }
-  } else {
-    size_t colon = authority.rfind(':');
-    u.host = authority.substr(0, colon);
-    if (colon != std::string::npos) port_text = authority.substr(colon + 1);
-  }
-  u.host = lower(u.host);
-  if (u.host.empty()) return bad("the URL has no host");
-  u.port = u.scheme == "https" ? 443 : 80;
-  if (!port_text.empty()) {
-    if (port_text.size() > 5) return bad("bad port");
-    int p = 0;
-    for (char c : port_text) {
-      if (c < '0' || c > '9') return bad("bad port");
-      p = p * 10 + (c - '0');
-    }
-    if (p < 1 || p > 65535) return bad("bad port");
-    u.port = p;
-  }
-  std::string rest = auth_end == std::string::npos ? "" : url.substr(auth_end);
-  rest = rest.substr(0, rest.find('#'));
-  if (rest.empty() || rest.front() == '?') rest = "/" + rest;
-  u.target = rest;
-  return u;
-}
-
-std::string resolve_location(const ParsedUrl& base, const std::string& location) {
-  if (location.find("://") != std::string::npos &&
-      location.find("://") < location.find_first_of("/?#")) {
-    return location;
-  }
-  std::string host = base.host.find(':') != std::string::npos ? "[" + base.host + "]" : base.host;
-  std::string origin = fmt::format("{}://{}:{}", base.scheme, host, base.port);
-  if (location.rfind("//", 0) == 0) return base.scheme + ":" + location;
-  if (!location.empty() && location.front() == '/') return origin + location;
-  std::string path = base.target.substr(0, base.target.find('?'));
-  path = path.substr(0, path.rfind('/') + 1);
-  return origin + path + location;
+Result<net::HttpUrl> parse_http_url(const std::string& url) {
+  auto parsed = net::parse_http_url(url);
+  if (!parsed.ok()) return Status::error("source.bad_url", parsed.status().message());
+  return parsed;
 }
 
 namespace {
@@ -168,7 +74,7 @@ Result<std::uint64_t> fetch_hops(const std::string& url, const std::string& dest
           "source.fetch_refused",
           "a redirect points to something other than an http(s) URL: " + parsed.status().message());
     }
-    const ParsedUrl& u = *parsed;
+    const net::HttpUrl& u = *parsed;
     auto addresses = resolve(u.host);
     if (!addresses.ok()) return addresses.status();
     if (!options.allow_private) {
@@ -186,7 +92,11 @@ Result<std::uint64_t> fetch_hops(const std::string& url, const std::string& dest
       }
     }
     // Connect to the address just checked, not to a second DNS answer.
-    auto client = make_client(u, options);
+    net::ClientSettings settings;
+    settings.connect_timeout = options.connect_timeout;
+    settings.read_timeout = options.read_timeout;
+    settings.write_timeout = options.connect_timeout;
+    auto client = net::make_client(u, settings);
     client->set_hostname_addr_map({{u.host, addresses->front()}});
 
     std::unique_ptr<std::FILE, int (*)(std::FILE*)> out(std::fopen(dest.c_str(), "wb"),
@@ -215,7 +125,7 @@ Result<std::uint64_t> fetch_hops(const std::string& url, const std::string& dest
               failure =
                   Status::error("source.too_large",
                                 fmt::format("{} is {} bytes; the limit (--max-fetch-bytes) is {}",
-                                            shown(u), n, options.max_bytes));
+                                            net::shown(u), n, options.max_bytes));
               return false;
             }
           }
@@ -228,7 +138,7 @@ Result<std::uint64_t> fetch_hops(const std::string& url, const std::string& dest
           }
           if (SteadyClock::now() - started > options.total_timeout) {
             failure = Status::error("source.fetch_failed",
-                                    fmt::format("fetching {} took longer than {} s", shown(u),
+                                    fmt::format("fetching {} took longer than {} s", net::shown(u),
                                                 options.total_timeout.count()));
             return false;
           }
@@ -237,7 +147,7 @@ Result<std::uint64_t> fetch_hops(const std::string& url, const std::string& dest
             failure = Status::error("source.too_large",
                                     fmt::format("{} is larger than the limit (--max-fetch-bytes) "
                                                 "of {} bytes",
-                                                shown(u), options.max_bytes));
+                                                net::shown(u), options.max_bytes));
             return false;
           }
           return std::fwrite(data, 1, len, out.get()) == len;
@@ -251,9 +161,9 @@ Result<std::uint64_t> fetch_hops(const std::string& url, const std::string& dest
     if (!failure.is_ok()) return fail(failure);
     if (status >= 300 && status < 400) {
       if (location.empty()) {
-        return fail(
-            Status::error("source.fetch_failed",
-                          fmt::format("{} answered HTTP {} without a Location", shown(u), status)));
+        return fail(Status::error(
+            "source.fetch_failed",
+            fmt::format("{} answered HTTP {} without a Location", net::shown(u), status)));
       }
       if (hop + 1 > options.max_redirects) {
         return fail(
@@ -261,18 +171,18 @@ Result<std::uint64_t> fetch_hops(const std::string& url, const std::string& dest
                           fmt::format("more than {} redirects starting at {}",
                                       options.max_redirects, url.substr(0, url.find('?')))));
       }
-      current = resolve_location(u, location);
-      spdlog::debug("uri source: {} redirects ({})", shown(u), status);
+      current = net::resolve_location(u, location);
+      spdlog::debug("uri source: {} redirects ({})", net::shown(u), status);
       continue;
     }
     if (status != 0 && (status < 200 || status >= 300)) {
       return fail(Status::error("source.fetch_failed",
-                                fmt::format("{} answered HTTP {}", shown(u), status)));
+                                fmt::format("{} answered HTTP {}", net::shown(u), status)));
     }
     if (!res) {
       return fail(Status::error(
           "source.fetch_failed",
-          fmt::format("fetching {} failed: {}", shown(u), httplib::to_string(res.error()))));
+          fmt::format("fetching {} failed: {}", net::shown(u), httplib::to_string(res.error()))));
     }
     if (!flushed) return fail(Status::error("local.io", fmt::format("cannot write {}", dest)));
     return written;

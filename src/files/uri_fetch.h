@@ -1,6 +1,7 @@
 // Fetching an http(s) `uri` source into a local file (DESIGN.md "Sources"), for the local backend.
 //
-// Every hop (the URL and each redirect, followed by hand, at most `max_redirects`) is parsed,
+// Every hop (the URL and each redirect, followed by hand, at most `max_redirects`) is parsed
+// (net/url.h),
 // its host resolved, and every resolved address checked with address_policy.h; the connection
 // then goes to the checked address (httplib's hostname→address map, so a second DNS answer
 // cannot swap in another address; TLS still verifies the certificate against the host name).
@@ -20,6 +21,7 @@
 
 #include "core/status.h"
 #include "files/address_policy.h"
+#include "net/url.h"
 
 namespace omm::files {
 
@@ -37,17 +39,8 @@ struct FetchOptions {
   std::function<AddressClass(std::string_view)> classify;
 };
 
-struct ParsedUrl {
-  std::string scheme;  // "http" | "https"
-  std::string host;    // lower case, IPv6 without brackets
-  int port = 0;
-  std::string target;  // path and query, at least "/"
-};
-
-// Parses an absolute http(s) URL; user info ("user:pass@") is refused.
-Result<ParsedUrl> parse_http_url(const std::string& url);
-// Resolves a Location header against the URL that answered with it.
-std::string resolve_location(const ParsedUrl& base, const std::string& location);
+// net::parse_http_url with this unit's id: [source.bad_url] "<why>: <URL without query>".
+Result<net::HttpUrl> parse_http_url(const std::string& url);
 
 // Fetches `url` into `dest` (created or truncated). Returns the number of bytes written.
 Result<std::uint64_t> fetch_to_file(const std::string& url, const std::string& dest,

@@ -1,12 +1,10 @@
 #include "mcp/http_transport.h"
 
-#include <dirent.h>
 #include <httplib.h>
 #include <signal.h>
 #include <spdlog/fmt/fmt.h>
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 
 #include <atomic>
 #include <condition_variable>
@@ -22,6 +20,7 @@
 #include "mcp/jsonrpc.h"
 #include "mcp/server.h"
 #include "mcp/session.h"
+#include "net/sockets.h"
 
 namespace omm::mcp {
 
@@ -153,29 +152,6 @@ bool protocol_header_ok(const httplib::Request& req, httplib::Response& res) {
 }
 
 std::atomic<httplib::Server*> g_server{nullptr};
-
-// httplib 0.11 keeps an idle keep-alive connection in a poll loop that notices Server::stop()
-// only after its keep-alive timeout, and it exposes no connection sockets. At shutdown every
-// TCP socket of this process (fd >= 3) is shut down, which wakes those loops at once: without
-// it a connected client holds a SIGTERM for ~10 s. Only called once the server is stopping.
-void shutdown_tcp_sockets() {
-  DIR* dir = ::opendir("/proc/self/fd");
-  if (dir == nullptr) return;
-  while (dirent* entry = ::readdir(dir)) {
-    char* end = nullptr;
-    long fd = std::strtol(entry->d_name, &end, 10);
-    if (end == entry->d_name || *end != '\0' || fd < 3 || fd == ::dirfd(dir)) continue;
-    struct stat st {};
-    if (::fstat(static_cast<int>(fd), &st) != 0 || !S_ISSOCK(st.st_mode)) continue;
-    sockaddr_storage addr{};
-    socklen_t len = sizeof(addr);
-    if (::getsockname(static_cast<int>(fd), reinterpret_cast<sockaddr*>(&addr), &len) != 0)
-      continue;
-    if (addr.ss_family != AF_INET && addr.ss_family != AF_INET6) continue;
-    ::shutdown(static_cast<int>(fd), SHUT_RDWR);
-  }
-  ::closedir(dir);
-}
 
 // What the route handlers share.
 struct Listener {
@@ -479,7 +455,7 @@ int serve_http(Server& server, const HttpOptions& options) {
     spdlog::info("signal {}: stopping", sig);
     l.table.close_all();
     svr.stop();
-    shutdown_tcp_sockets();
+    net::shutdown_tcp_sockets();  // wakes httplib's keep-alive loops at once (net/sockets.h)
   });
   bool ok = svr.listen_after_bind();
   l.table.close_all();

@@ -9,6 +9,8 @@
 #include <mutex>
 #include <vector>
 
+#include "net/httplib_client.h"
+
 namespace omm::oss {
 namespace {
 
@@ -19,8 +21,8 @@ std::string lower(std::string_view s) { return to_lower(s); }
 bool is_2xx(int status) { return status >= 200 && status < 300; }
 
 Status failure(std::string_view id, const Exchange& ex, std::string_view what) {
-  return Status::error(std::string(id),
-                       ex.method + " " + url_for_log(ex.url) + " failed: " + std::string(what));
+  return Status::error(std::string(id), ex.method + " " + net::url_for_log(ex.url) +
+                                            " failed: " + std::string(what));
 }
 
 Status from_httplib(httplib::Error e, const Exchange& ex) {
@@ -52,27 +54,14 @@ struct Fd {
   }
 };
 
-std::unique_ptr<httplib::ClientImpl> make_client(const HttpUrl& u, const Timeouts& t) {
-  std::unique_ptr<httplib::ClientImpl> c;
-  if (u.scheme == "https") {
-    auto ssl = std::make_unique<httplib::SSLClient>(u.host, u.port);
-    ssl->enable_server_certificate_verification(true);
-    c = std::move(ssl);
-  } else {
-    c = std::make_unique<httplib::ClientImpl>(u.host, u.port);
-  }
-  auto ms = [](std::chrono::milliseconds d, auto set) {
-    set(static_cast<time_t>(d.count() / 1000), static_cast<time_t>((d.count() % 1000) * 1000));
-  };
-  ms(t.connect, [&](time_t s, time_t us) { c->set_connection_timeout(s, us); });
-  ms(t.read, [&](time_t s, time_t us) { c->set_read_timeout(s, us); });
-  ms(t.read, [&](time_t s, time_t us) { c->set_write_timeout(s, us); });
-  c->set_keep_alive(true);
-  c->set_tcp_nodelay(true);
-  c->set_follow_location(false);
-  c->set_decompress(false);
-  c->set_url_encode(false);
-  return c;
+net::ClientSettings settings_for(const Timeouts& t, bool keep_alive) {
+  net::ClientSettings s;
+  s.connect_timeout = t.connect;
+  s.read_timeout = t.read;
+  s.write_timeout = t.read;
+  s.keep_alive = keep_alive;
+  s.url_encode = false;  // the target is signed as it is
+  return s;
 }
 
 httplib::Headers to_httplib(const Params& headers) {
@@ -140,84 +129,21 @@ HttplibClient::HttplibClient(size_t max_idle, std::chrono::milliseconds idle_lim
 
 HttplibClient::~HttplibClient() = default;
 
-Result<HttpUrl> parse_url(std::string_view url) {
-  auto bad = [&](std::string_view why) {
-    return Status::error("http.url", std::string(why) + ": " + url_for_log(url));
-  };
-  const size_t sep = url.find("://");
-  if (sep == std::string_view::npos) return bad("not an absolute URL");
-  HttpUrl u;
-  u.scheme = lower(url.substr(0, sep));
-  if (u.scheme != "http" && u.scheme != "https") return bad("the scheme must be http or https");
-  const size_t auth_end = url.find_first_of("/?#", sep + 3);
-  const std::string_view authority = url.substr(
-      sep + 3, auth_end == std::string_view::npos ? std::string_view::npos : auth_end - sep - 3);
-  if (authority.find('@') != std::string_view::npos) return bad("user info is not allowed");
-  std::string_view port_text;
-  if (!authority.empty() && authority.front() == '[') {
-    const size_t close = authority.find(']');
-    if (close == std::string_view::npos) return bad("unterminated IPv6 literal");
-    u.host = std::string(authority.substr(1, close - 1));
-    if (close + 1 < authority.size()) {
-      if (authority[close + 1] != ':') return bad("malformed host");
-      port_text = authority.substr(close + 2);
-    }
-  } else {
-    const size_t colon = authority.rfind(':');
-    u.host = std::string(authority.substr(0, colon));
-    if (colon != std::string_view::npos) port_text = authority.substr(colon + 1);
-  }
-  if (u.host.empty()) return bad("no host");
-  u.port = u.scheme == "https" ? 443 : 80;
-  if (!port_text.empty()) {
-    int p = 0;
-    for (char c : port_text) {
-      if (c < '0' || c > '9' || p > 65535) return bad("bad port");
-      p = p * 10 + (c - '0');
-    }
-    if (p < 1 || p > 65535) return bad("bad port");
-    u.port = p;
-  }
-  std::string rest = auth_end == std::string_view::npos ? "" : std::string(url.substr(auth_end));
-  rest = rest.substr(0, rest.find('#'));
-  if (rest.empty() || rest.front() == '?') rest = "/" + rest;
-  for (unsigned char c : rest) {
-    if (c <= 0x20 || c == 0x7f) return bad("spaces or control characters in the path");
-  }
-  u.target = std::move(rest);
-  return u;
-}
-
-std::string url_for_log(std::string_view url) {
-  std::string_view shown = url.substr(0, url.find_first_of("?#"));
-  const size_t start = shown.find("://");
-  const size_t at = shown.find('@');
-  if (start != std::string_view::npos && at != std::string_view::npos && at > start) {
-    return std::string(shown.substr(0, start + 3)) + std::string(shown.substr(at + 1));
-  }
-  return std::string(shown);
-}
-
 Result<Reply> HttplibClient::send(const Exchange& ex) {
-  auto parsed = parse_url(ex.url);
+  auto parsed = net::parse_http_url(ex.url);
   if (!parsed) return parsed.status();
-  const HttpUrl& u = *parsed;
+  const net::HttpUrl& u = *parsed;
   auto is_cancelled = [&] { return ex.cancelled && ex.cancelled(); };
   const Status cancelled_status = Status::error("cancelled", "the call was cancelled");
   if (is_cancelled()) return cancelled_status;
   const std::string pool_key = u.scheme + "://" + u.host + ":" + std::to_string(u.port);
   std::unique_ptr<httplib::ClientImpl> client =
       ex.reuse_connection ? pool_->take(pool_key) : nullptr;
+  const net::ClientSettings settings = settings_for(ex.timeouts, ex.reuse_connection);
   if (!client) {
-    client = make_client(u, ex.timeouts);
-    client->set_keep_alive(ex.reuse_connection);
+    client = net::make_client(u, settings);
   } else {
-    auto ms = [](std::chrono::milliseconds d, auto set) {
-      set(static_cast<time_t>(d.count() / 1000), static_cast<time_t>((d.count() % 1000) * 1000));
-    };
-    ms(ex.timeouts.connect, [&](time_t s, time_t us) { client->set_connection_timeout(s, us); });
-    ms(ex.timeouts.read, [&](time_t s, time_t us) { client->set_read_timeout(s, us); });
-    ms(ex.timeouts.read, [&](time_t s, time_t us) { client->set_write_timeout(s, us); });
+    net::set_timeouts(*client, settings);
   }
   const httplib::Headers headers = to_httplib(ex.headers);
   const std::string method = ex.method;

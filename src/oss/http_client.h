@@ -12,7 +12,7 @@
 //
 // Transport failures are a Status with one of these ids (the message names the method and the
 // URL without its query, which may hold a signature):
-//   http.url      the URL is not absolute http(s)://host[:port]/...
+//   http.url      the URL is not absolute http(s)://host[:port]/... (net/url.h)
 //   http.connect  nothing was sent: refused, unreachable, connect timeout, TLS handshake.
 //                 Safe to retry any request, POST included.
 //   http.send     the connection broke while the request was being written
@@ -119,17 +119,5 @@ class HttpClientFetcher final : public HttpFetcher {
  private:
   HttpClient& client_;
 };
-
-struct HttpUrl {
-  std::string scheme;  // "http" | "https"
-  std::string host;    // as written (IPv6 without brackets)
-  int port = 0;        // explicit or the scheme's default
-  std::string target;  // path and query, at least "/"
-};
-
-// [http.url] unless the text is an absolute http(s) URL with a host and a valid port.
-Result<HttpUrl> parse_url(std::string_view url);
-// The URL as logs and messages may show it: scheme, host, port and path, no query.
-std::string url_for_log(std::string_view url);
 
 }  // namespace omm::oss

@@ -89,43 +89,6 @@ int closed_port() {
 
 }  // namespace
 
-TEST_CASE("http client: URLs are parsed; logs never show the query or user info") {
-  struct Case {
-    const char* url;
-    const char* host;
-    int port;
-    const char* target;
-    bool ok;
-  } cases[] = {
-      {"https://bkt.oss-cn-hangzhou.aliyuncs.com/a%20b?x=1", "bkt.oss-cn-hangzhou.aliyuncs.com",
-       443, "/a%20b?x=1", true},
-      {"http://127.0.0.1:8080", "127.0.0.1", 8080, "/", true},
-      {"HTTP://h?q", "h", 80, "/?q", true},
-      {"http://[::1]:9/x", "::1", 9, "/x", true},
-      {"ftp://h/x", "", 0, "", false},
-      {"http://h:0/", "", 0, "", false},
-      {"http://h:70000/", "", 0, "", false},
-      {"http:///x", "", 0, "", false},
-      {"http://u:p@h/", "", 0, "", false},
-      {"http://h/a b", "", 0, "", false},
-      {"/relative", "", 0, "", false},
-  };
-  for (const auto& c : cases) {
-    CAPTURE(c.url);
-    auto u = parse_url(c.url);
-    CHECK(u.ok() == c.ok);
-    if (u.ok()) {
-      CHECK(u->host == c.host);
-      CHECK(u->port == c.port);
-      CHECK(u->target == c.target);
-    } else {
-      CHECK(u.status().id() == "http.url");
-    }
-  }
-  CHECK(url_for_log("https://u:secret@h/p?x-oss-signature=abc") == "https://h/p");
-  CHECK(parse_url("http://u:secret@h/").status().message().find("secret") == std::string::npos);
-}
-
 TEST_CASE("http client: bodies from strings and file slices go out exactly, untyped") {
   EchoServer server;
   HttplibClient http;
