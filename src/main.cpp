@@ -19,7 +19,9 @@
 #include <vector>
 
 #include "cli/args.h"
+#include "cli/oss_config.h"
 #include "cli/process_args.h"
+#include "cli/usage.h"
 #include "core/executor.h"
 #include "core/lazy_backend.h"
 #include "core/plan_from_cli.h"
@@ -44,98 +46,9 @@
 
 namespace {
 
-constexpr const char* kVersion = "0.1.0";
+using omm::cli::OssConfig;
 
 void setup_logging(const std::string& level);
-
-constexpr const char* kUsage =
-    R"(oss-media-mcp — process images, video and audio in Alibaba Cloud OSS or on this machine,
-as a Model Context Protocol server.
-
-Usage:
-  oss-media-mcp [serve] [options]      run the MCP server (default: stdio)
-  oss-media-mcp doctor [options]       check the backend the serve options select: directories,
-                                       FFmpeg and engines (local); credential source, endpoints,
-                                       reachability and permissions (oss); exit 1 on a failed check
-  oss-media-mcp process [options]      run one request from the command line (the skill's
-                                       process.py flags; see 'oss-media-mcp process --help')
-  oss-media-mcp emulate --root DIR     a local OSS + IMM endpoint run by the local engines
-                                       (see 'oss-media-mcp emulate --help')
-  oss-media-mcp --help | --version
-
-Serve options:
-  --transport stdio|http|sse   stdio (default); http = Streamable HTTP at /mcp plus legacy
-                               /sse + /messages; sse = the same listener (legacy clients)
-  --listen HOST:PORT           HTTP address (default 127.0.0.1:8765; port 0 picks a free port)
-  --allowed-hosts A,B          extra Host header values accepted (default: localhost only)
-  --allowed-origins A,B        extra Origin values accepted (default: localhost only)
-  --auth-token TOKEN           require "Authorization: Bearer TOKEN" on HTTP requests
-                               (or set OSS_MEDIA_MCP_AUTH_TOKEN)
-  --log-level LEVEL            stderr log level: debug|info|warn|error (default info)
-  --workers N                  concurrent tool calls (default 16)
-  --queue N                    waiting tool calls before "busy" (default 64)
-  --max-jobs N                 async jobs (transcodes, frames, …) running at once
-                               (default: the number of cores)
-  --job-queue N                async jobs waiting for a slot before "busy" (default 16)
-  --max-sessions N             HTTP sessions at once (default 1000; sessions that never
-                               send a second message expire after 30 s)
-  --max-streams N              open SSE streams (GET /mcp, GET /sse) at once (default 64; half
-                               of them per client address); the excess is refused with 429/503
-  --sse-keepalive SECONDS      ':' comment interval on idle SSE streams (default 15); a client
-                               that went away is noticed (its stream freed) within two of them
-  --state-dir DIR              the server's own records (job journal, oss cleanup journal),
-                               never inside the bucket (default $XDG_STATE_HOME/oss-media-mcp,
-                               else ~/.local/state/oss-media-mcp)
-  --backend local|oss          default: oss when a bucket is configured, else local
-  --root DIR                   local backend: the directory acting as the bucket
-                               (default ./media, or $XDG_DATA_HOME/oss-media-mcp/media)
-  --output-dir DIR             where downloads are written (default ./outputs, likewise)
-  --input-dir DIR              directories local `uri` sources may come from (repeatable;
-                               default: the output directory and the root)
-  --watermark-key KEY          key of the local blind watermark
-  --max-duration SECONDS       local backend: the longest span of media one video/audio job
-                               may read (ss/t, num x inter and concat pieces count); longer
-                               jobs fail at once with [engine.limit.duration] (default 14400
-                               = 4 h; 0: no limit)
-  --max-fetch-bytes N          local backend: largest http(s) `uri` source fetched
-                               (default 268435456 = 256 MiB)
-  --allow-private-uri          local backend: also fetch http(s) sources from loopback,
-                               private, link-local and other non-public addresses
-  --bucket NAME                oss backend: the bucket (or ALIBABA_CLOUD_OSS_BUCKET); setting
-                               one selects the oss backend
-  --region REGION              oss backend: e.g. cn-hangzhou (or ALIBABA_CLOUD_OSS_REGION;
-                               default cn-hangzhou)
-  --endpoint URL               OSS endpoint (or ALIBABA_CLOUD_OSS_ENDPOINT; default from region)
-  --imm-endpoint URL           IMM endpoint (or ALIBABA_CLOUD_IMM_ENDPOINT)
-  --imm-project NAME           IMM project of async jobs and extraction (or
-                               ALIBABA_CLOUD_IMM_PROJECT; default: the bucket's attachment)
-  --oss-signature v4|v1        request signing (default v4)
-  --reveal-signed-urls         url mode: return the full signed URL in `url` (otherwise only
-                               `url_redacted`, without its signature and credential)
-  --multipart-threshold BYTES  oss backend: uploads larger than this go multipart, in parts of
-                               at most this size (default 67108864 = 64 MiB, parts of 8 MiB;
-                               at least 102400)
-                               Credentials: the official default chain (environment,
-                               OIDC/RRSA, ~/.aliyun/config.json, ini file, ECS metadata),
-                               resolved at the first oss call; never from tool arguments.
-  --conformance-fixtures       register the MCP conformance suite's fixtures (testing only)
-
-Logs go to stderr; in stdio mode stdout carries protocol messages only.
-)";
-
-constexpr const char* kProcessUsage = R"(Usage:
-  oss-media-mcp process (--source KEY | --uri PATH_OR_URL) --operations OP [OP ...]
-                        [--output-mode url|download|save] [--output-path PATH] [--target-key KEY]
-                        [--bucket B] [--region R] [--endpoint URL] [--expires SECONDS]
-                        [--imm-project NAME] [--timeout-seconds N] [--no-download] [--dry-run]
-                        [--root DIR] [--output-dir DIR] [--watermark-key KEY]
-                        [--max-duration SECONDS]
-                        [--max-fetch-bytes N] [--allow-private-uri]
-
-Operations use the skill's string syntax, e.g. "resize:w=600" "watermark:text=© 2026,g=se"
-"format:webp", "video/convert:f=mp4,vcodec=h264", "upload", "download".
-Prints the same JSON result as the MCP tools; exits 1 on failure, 2 on bad flags.
-)";
 
 std::optional<std::string> env_lookup(const std::string& name) {
   const char* v = std::getenv(name.c_str());
@@ -196,40 +109,6 @@ struct OssRuntime {
 // whatever the working directory; local/state_dir.h).
 std::string cleanup_journal_path(const std::string& state_dir_flag) {
   return omm::local::state_dir_path(state_dir_flag) + "/oss-cleanup.json";
-}
-
-std::string first_of(const std::string& flag, const char* env_name,
-                     const std::string& fallback = "") {
-  if (!flag.empty()) return flag;
-  auto v = env_lookup(env_name);
-  return v && !v->empty() ? *v : fallback;
-}
-
-// Where the oss backend works, from flags (empty: the ALIBABA_CLOUD_* environment variables).
-struct OssConfig {
-  std::string bucket;
-  std::string region;
-  std::string endpoint;
-  std::string imm_endpoint;
-  std::string imm_project;
-  std::string signature = "v4";
-  bool reveal_signed_urls = false;
-  std::uint64_t multipart_threshold = 0;
-  std::string state_dir;  // --state-dir
-};
-
-OssConfig oss_config(const omm::cli::ServeArgs& a) {
-  OssConfig c;
-  c.bucket = first_of(a.bucket, "ALIBABA_CLOUD_OSS_BUCKET");
-  c.region = first_of(a.region, "ALIBABA_CLOUD_OSS_REGION", "cn-hangzhou");
-  c.endpoint = first_of(a.endpoint, "ALIBABA_CLOUD_OSS_ENDPOINT");
-  c.imm_endpoint = first_of(a.imm_endpoint, "ALIBABA_CLOUD_IMM_ENDPOINT");
-  c.imm_project = first_of(a.imm_project, "ALIBABA_CLOUD_IMM_PROJECT");
-  c.signature = a.oss_signature;
-  c.reveal_signed_urls = a.reveal_signed_urls;
-  c.multipart_threshold = a.multipart_threshold;
-  c.state_dir = a.state_dir;
-  return c;
 }
 
 // The one place that picks a backend: the oss backend exactly when a bucket is configured,
@@ -350,11 +229,11 @@ int process(const std::vector<std::string>& args) {
   auto parsed = omm::cli::parse_process_args(args, env_lookup, dir);
   if (!parsed.ok()) {
     std::fprintf(stderr, "oss-media-mcp process: %s\n%s", parsed.status().message().c_str(),
-                 kProcessUsage);
+                 omm::cli::kProcessUsage);
     return 2;
   }
   if (parsed->help) {
-    std::fputs(kProcessUsage, stdout);
+    std::fputs(omm::cli::kProcessUsage, stdout);
     return 0;
   }
   for (const std::string& flag : parsed->ignored_flags) {
@@ -362,8 +241,6 @@ int process(const std::vector<std::string>& args) {
   }
   auto plan = omm::core::plan_from_cli(parsed->request);
   if (!plan.ok()) return fail(plan.status());
-  // A dry run goes through the executor too: it answers after the real run's checks.
-  std::string bucket = plan->bucket.value_or(first_of("", "ALIBABA_CLOUD_OSS_BUCKET"));
   // A person at a shell names files relative to where they are: the working directory is an
   // input directory too, and the output directory defaults to it.
   auto local = local_options(parsed->root, parsed->output_dir.empty() ? dir : parsed->output_dir,
@@ -373,13 +250,14 @@ int process(const std::vector<std::string>& args) {
   if (parsed->max_fetch_bytes > 0) local.max_fetch_bytes = parsed->max_fetch_bytes;
   local.allow_private_uri = parsed->allow_private_uri;
   local.state_dir = omm::local::state_dir_path("");
+  // A dry run goes through the executor too: it answers after the real run's checks.
   local.check_only = plan->dry_run;
-  OssConfig c;
-  c.bucket = bucket;
-  c.region = plan->region.value_or(first_of("", "ALIBABA_CLOUD_OSS_REGION", "cn-hangzhou"));
-  c.endpoint = plan->endpoint.value_or(first_of("", "ALIBABA_CLOUD_OSS_ENDPOINT"));
-  c.imm_endpoint = first_of("", "ALIBABA_CLOUD_IMM_ENDPOINT");
-  c.imm_project = plan->imm_project.value_or(first_of("", "ALIBABA_CLOUD_IMM_PROJECT"));
+  omm::cli::OssFlags flags;
+  flags.bucket = plan->bucket;
+  flags.region = plan->region;
+  flags.endpoint = plan->endpoint;
+  flags.imm_project = plan->imm_project;
+  OssConfig c = omm::cli::oss_config(flags, env_lookup);
   auto runtime = std::make_shared<OssRuntime>();
   omm::oss::install_redacting_logging(runtime->redactor);
   auto executor = make_executor(make_backend("", local, c, runtime), c, local);
@@ -414,7 +292,7 @@ int doctor(const omm::cli::ServeArgs& a) {
   omm::oss::install_redacting_logging(runtime->redactor);
   auto local = local_options(a.root, a.output_dir, a.input_dirs, a.watermark_key);
   local.state_dir = omm::local::state_dir_path(a.state_dir);
-  OssConfig c = oss_config(a);
+  OssConfig c = omm::cli::oss_config(omm::cli::oss_flags(a), env_lookup);
   auto executor = make_executor(make_backend(a.backend, local, c, runtime), c, local);
   auto result = executor->doctor();
   if (!result.ok()) return fail(result.status());
@@ -426,7 +304,7 @@ int doctor(const omm::cli::ServeArgs& a) {
 int serve(const omm::cli::ServeArgs& a) {
   setup_logging(a.log_level);
   omm::mcp::ServerInfo info;
-  info.version = kVersion;
+  info.version = omm::cli::kVersion;
   info.description = "Image, video and audio processing for Alibaba Cloud OSS and local files";
   // The redaction boundary: every outgoing message and every log line.
   auto oss_runtime = std::make_shared<OssRuntime>();
@@ -467,7 +345,7 @@ int serve(const omm::cli::ServeArgs& a) {
   std::error_code ec;
   std::string results_dir =
       (std::filesystem::weakly_canonical(local.root, ec) / ".tmp" / "results").string();
-  OssConfig oss = oss_config(a);
+  OssConfig oss = omm::cli::oss_config(omm::cli::oss_flags(a), env_lookup);
   omm::tools::ProductToolOptions tool_options;
   tool_options.executor =
       make_executor(make_backend(a.backend, local, oss, oss_runtime), oss, local);
@@ -509,11 +387,11 @@ int main(int argc, char** argv) {
   ::signal(SIGPIPE, SIG_IGN);
   std::vector<std::string> args(argv + 1, argv + argc);
   if (!args.empty() && (args[0] == "--help" || args[0] == "-h" || args[0] == "help")) {
-    std::fputs(kUsage, stdout);
+    std::fputs(omm::cli::kUsage, stdout);
     return 0;
   }
   if (!args.empty() && (args[0] == "--version" || args[0] == "-V")) {
-    std::printf("oss-media-mcp %s\n", kVersion);
+    std::printf("oss-media-mcp %s\n", omm::cli::kVersion);
     return 0;
   }
   std::string command = "serve";
@@ -529,7 +407,7 @@ int main(int argc, char** argv) {
       return 2;
     }
     if (parsed->help) {
-      std::fputs(kUsage, stdout);
+      std::fputs(omm::cli::kUsage, stdout);
       return 0;
     }
     return serve(*parsed);
