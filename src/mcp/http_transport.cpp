@@ -6,10 +6,9 @@
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <atomic>
-#include <condition_variable>
 #include <cstdlib>
-#include <deque>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -17,6 +16,7 @@
 
 #include "mcp/http_sessions.h"
 #include "mcp/http_streams.h"
+#include "mcp/http_task_queue.h"
 #include "mcp/jsonrpc.h"
 #include "mcp/server.h"
 #include "mcp/session.h"
@@ -28,52 +28,6 @@ namespace {
 
 using nlohmann::json;
 using Clock = std::chrono::steady_clock;
-
-// ---- thread-per-connection task queue -------------------------------------------------------
-
-class GrowingTaskQueue : public httplib::TaskQueue {
- public:
-  explicit GrowingTaskQueue(size_t max_threads) : max_(max_threads) {}
-  ~GrowingTaskQueue() override { shutdown(); }
-
-  void enqueue(std::function<void()> fn) override {
-    std::unique_lock<std::mutex> lock(mu_);
-    if (active_ >= max_) {
-      waiting_.push_back(std::move(fn));
-      return;
-    }
-    ++active_;
-    lock.unlock();
-    std::thread([this, fn = std::move(fn)]() mutable { run(std::move(fn)); }).detach();
-  }
-
-  void shutdown() override {
-    std::unique_lock<std::mutex> lock(mu_);
-    waiting_.clear();
-    cv_.wait_for(lock, std::chrono::seconds(5), [this] { return active_ == 0; });
-  }
-
- private:
-  void run(std::function<void()> fn) {
-    for (;;) {
-      fn();
-      std::lock_guard<std::mutex> lock(mu_);
-      if (waiting_.empty()) {
-        --active_;
-        cv_.notify_all();
-        return;
-      }
-      fn = std::move(waiting_.front());
-      waiting_.pop_front();
-    }
-  }
-
-  size_t max_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  size_t active_ = 0;
-  std::deque<std::function<void()>> waiting_;
-};
 
 // ---- responses -------------------------------------------------------------------------------
 
@@ -150,8 +104,6 @@ bool protocol_header_ok(const httplib::Request& req, httplib::Response& res) {
                          v.substr(0, 64)));
   return false;
 }
-
-std::atomic<httplib::Server*> g_server{nullptr};
 
 // What the route handlers share.
 struct Listener {
@@ -368,6 +320,71 @@ httplib::Server::HandlerResponse guard(const HttpOptions& options, const httplib
   return httplib::Server::HandlerResponse::Unhandled;
 }
 
+// The listener's settings. httplib (Debian's build) listens with a backlog of 5: a burst of new
+// connections overflows it and the kernel drops SYNs, which clients resend only after a second;
+// the listening socket is noted in `listen_fd` and given a real backlog once bound.
+void configure(httplib::Server& svr, const HttpOptions& options, std::atomic<int>& listen_fd) {
+  const size_t max_threads = options.max_threads;
+  svr.new_task_queue = [max_threads] { return new HttpTaskQueue(max_threads); };
+  svr.set_payload_max_length(options.max_body_bytes);
+  svr.set_keep_alive_timeout(options.keep_alive_timeout.count());
+  svr.set_keep_alive_max_count(1000);
+  svr.set_read_timeout(30);
+  svr.set_write_timeout(30);
+  // Responses go out in several writes (headers, body, SSE events): without TCP_NODELAY, Nagle's
+  // algorithm holds each next write for the client's delayed ACK (~40 ms per answer on a
+  // kept-alive connection). Accepted sockets inherit it from the listening socket.
+  svr.set_tcp_nodelay(true);
+  svr.set_socket_options([&listen_fd](int sock) {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    listen_fd = sock;
+  });
+}
+
+// Every route: the guard before all of them, /mcp, the legacy pair, the extra GET routes.
+void add_routes(httplib::Server& svr, Listener& l, const HttpOptions& options) {
+  svr.set_pre_routing_handler([&options](const httplib::Request& req, httplib::Response& res) {
+    return guard(options, req, res);
+  });
+  svr.Post("/mcp",
+           [&l](const httplib::Request& req, httplib::Response& res) { handle_post(l, req, res); });
+  svr.Get("/mcp",
+          [&l](const httplib::Request& req, httplib::Response& res) { handle_get(l, req, res); });
+  svr.Delete("/mcp", [&l](const httplib::Request& req, httplib::Response& res) {
+    handle_delete(l, req, res);
+  });
+  if (options.legacy_sse) {
+    svr.Get("/sse", [&l](const httplib::Request& req, httplib::Response& res) {
+      handle_legacy_sse(l, req, res);
+    });
+    svr.Post("/messages", [&l](const httplib::Request& req, httplib::Response& res) {
+      handle_legacy_post(l, req, res);
+    });
+  }
+  for (const auto& route : options.routes) {
+    std::string pattern;  // the prefix as a literal regex, then anything
+    for (char c : route.prefix) {
+      if (std::string_view("\\^$.|?*+()[]{}").find(c) != std::string_view::npos) pattern += '\\';
+      pattern += c;
+    }
+    svr.Get(pattern + ".*", route.handler);
+  }
+}
+
+// Binds the host and port (0: any free port); returns the bound port, 0 on failure.
+int bind_listener(httplib::Server& svr, const HttpOptions& options,
+                  const std::atomic<int>& listen_fd) {
+  int port = options.port;
+  if (port == 0) {
+    port = std::max(svr.bind_to_any_port(options.host), 0);
+  } else if (!svr.bind_to_port(options.host, port)) {
+    port = 0;
+  }
+  if (port != 0 && listen_fd >= 0) ::listen(listen_fd, SOMAXCONN);
+  return port;
+}
+
 }  // namespace
 
 int serve_http(Server& server, const HttpOptions& options) {
@@ -381,73 +398,20 @@ int serve_http(Server& server, const HttpOptions& options) {
 
   httplib::Server svr;
   Listener l(server, options);
-  size_t max_threads = options.max_threads;
-  svr.new_task_queue = [max_threads] { return new GrowingTaskQueue(max_threads); };
-  svr.set_payload_max_length(options.max_body_bytes);
-  svr.set_keep_alive_timeout(options.keep_alive_timeout.count());
-  svr.set_keep_alive_max_count(1000);
-  svr.set_read_timeout(30);
-  svr.set_write_timeout(30);
-  // Responses go out in several writes (headers, body, SSE events): without TCP_NODELAY, Nagle's
-  // algorithm holds each next write for the client's delayed ACK (~40 ms per answer on a
-  // kept-alive connection). Accepted sockets inherit it from the listening socket.
-  svr.set_tcp_nodelay(true);
-  // httplib (Debian's build) listens with a backlog of 5: a burst of new connections overflows
-  // it and the kernel drops SYNs, which clients resend only after a second. The listening
-  // socket is noted here and given a real backlog once bound.
   std::atomic<int> listen_fd{-1};
-  svr.set_socket_options([&listen_fd](int sock) {
-    int yes = 1;
-    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-    listen_fd = sock;
-  });
-
-  svr.set_pre_routing_handler([&](const httplib::Request& req, httplib::Response& res) {
-    return guard(options, req, res);
-  });
-  svr.Post("/mcp",
-           [&](const httplib::Request& req, httplib::Response& res) { handle_post(l, req, res); });
-  svr.Get("/mcp",
-          [&](const httplib::Request& req, httplib::Response& res) { handle_get(l, req, res); });
-  svr.Delete("/mcp", [&](const httplib::Request& req, httplib::Response& res) {
-    handle_delete(l, req, res);
-  });
-  if (options.legacy_sse) {
-    svr.Get("/sse", [&](const httplib::Request& req, httplib::Response& res) {
-      handle_legacy_sse(l, req, res);
-    });
-    svr.Post("/messages", [&](const httplib::Request& req, httplib::Response& res) {
-      handle_legacy_post(l, req, res);
-    });
-  }
-  for (const auto& route : options.routes) {
-    std::string pattern;  // the prefix as a literal regex, then anything
-    for (char c : route.prefix) {
-      if (std::string_view("\\^$.|?*+()[]{}").find(c) != std::string_view::npos) pattern += '\\';
-      pattern += c;
-    }
-    svr.Get(pattern + ".*", route.handler);
-  }
-
-  int port = options.port;
-  if (port == 0) {
-    port = svr.bind_to_any_port(options.host);
-    if (port < 0) port = 0;
-  } else if (!svr.bind_to_port(options.host, port)) {
-    port = 0;
-  }
+  configure(svr, options, listen_fd);
+  add_routes(svr, l, options);
+  const int port = bind_listener(svr, options, listen_fd);
   if (port == 0) {
     spdlog::error("cannot listen on {}:{}", options.host, options.port);
     return 2;
   }
-  if (listen_fd >= 0) ::listen(listen_fd, SOMAXCONN);
-  std::string shown_host =
-      options.host.find(':') != std::string::npos ? "[" + options.host + "]" : options.host;
   if (options.on_listening) options.on_listening(options.host, port);
+  const std::string shown_host =
+      options.host.find(':') != std::string::npos ? "[" + options.host + "]" : options.host;
   fmt::print(stderr, "listening on http://{}:{}/mcp\n", shown_host, port);
   std::fflush(stderr);
 
-  g_server = &svr;
   std::thread signal_thread([&svr, &l, signals]() mutable {
     int sig = 0;
     sigwait(&signals, &sig);
@@ -457,9 +421,8 @@ int serve_http(Server& server, const HttpOptions& options) {
     svr.stop();
     net::shutdown_tcp_sockets();  // wakes httplib's keep-alive loops at once (net/sockets.h)
   });
-  bool ok = svr.listen_after_bind();
+  const bool ok = svr.listen_after_bind();
   l.table.close_all();
-  g_server = nullptr;
   // Wake the signal thread if the server stopped for another reason.
   pthread_kill(signal_thread.native_handle(), SIGTERM);
   signal_thread.join();
