@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <set>
 
+#include "core/ascii.h"
 #include "core/error_scope.h"
 #include "core/object_key.h"
 #include "core/plan_from_tool.h"
@@ -28,11 +29,6 @@ const ErrorScope& scope() {
 
 bool contains(std::span<const std::string_view> list, std::string_view v) {
   return std::find(list.begin(), list.end(), v) != list.end();
-}
-
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
 }
 
 // A prefix is a key that may end with '/' (or be empty: the whole bucket).
@@ -108,7 +104,7 @@ Result<BatchRequest> parse_batch_request(const json& args, const PlanOptions& op
             "suffixes",
             fmt::format("suffixes must be 1..16 characters each, got {}", quote_text(text)));
       }
-      r.suffixes.push_back(lower(text));
+      r.suffixes.push_back(to_lower(text));
     }
   } else {
     r.by_prefix = false;
@@ -206,7 +202,7 @@ bool batch_selects(const BatchRequest& r, std::string_view key) {
   if (!r.by_prefix) return true;
   if (key.substr(0, r.prefix.size()) != r.prefix) return false;
   if (r.suffixes.empty()) return true;
-  std::string k = lower(std::string(key));
+  std::string k = to_lower(std::string(key));
   for (const std::string& s : r.suffixes) {
     if (k.size() >= s.size() && k.compare(k.size() - s.size(), s.size(), s) == 0) return true;
   }

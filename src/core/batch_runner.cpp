@@ -6,11 +6,11 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
-#include <random>
 #include <thread>
 #include <vector>
 
 #include "core/batch_manifest.h"
+#include "core/random_id.h"
 #include "core/render.h"
 
 namespace omm::core {
@@ -22,10 +22,7 @@ namespace {
 constexpr std::string_view kJobPrefix = "batch-";
 constexpr std::size_t kMaxResultItems = 50;
 
-std::string new_batch_id() {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  return fmt::format("{:016x}", rng());
-}
+std::string new_batch_id() { return random_hex(8); }
 
 Status unavailable() {
   return Status::error("batch.unavailable", "batches need the server's state directory");

@@ -6,8 +6,8 @@
 #include <chrono>
 #include <ctime>
 #include <filesystem>
-#include <random>
 
+#include "core/random_id.h"
 #include "local/executor.h"
 #include "oss/hash.h"
 
@@ -56,15 +56,7 @@ std::string iso8601_now_ns() {
   return fmt::format("{}.{:09}Z", buf, ns % 1000000000);
 }
 
-std::string new_uuid() {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  std::uint64_t a = rng();
-  std::uint64_t b = rng();
-  a = (a & 0xFFFFFFFFFFFF0FFFULL) | 0x4000ULL;
-  b = (b & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;
-  return fmt::format("{:08x}-{:04x}-{:04x}-{:04x}-{:012x}", a >> 32, (a >> 16) & 0xFFFF, a & 0xFFFF,
-                     b >> 48, b & 0xFFFFFFFFFFFFULL);
-}
+std::string new_uuid() { return random_uuid(); }
 
 std::string param_value(const oss::Params& params, std::string_view name) {
   for (const auto& [k, v] : params) {

@@ -14,6 +14,8 @@
 #include <random>
 #include <thread>
 
+#include "core/ascii.h"
+#include "core/random_id.h"
 #include "net/sockets.h"
 #include "oss/percent_encode.h"
 
@@ -72,10 +74,7 @@ bool parse_query(std::string_view raw, oss::Params& out) {
   return true;
 }
 
-std::string new_request_id() {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  return fmt::format("{:016X}{:08X}", rng(), static_cast<std::uint32_t>(rng()));
-}
+std::string new_request_id() { return to_upper(random_hex(12)); }
 
 // Returns false (and fills `bad`) when the target cannot be decoded.
 bool decode(const httplib::Request& req, Call& call, std::string& bad) {

@@ -7,9 +7,10 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <sstream>
 
+#include "core/ascii.h"
+#include "core/random_id.h"
 #include "oss/crc64.h"
 #include "oss/hash.h"
 
@@ -56,10 +57,7 @@ std::int64_t now_ms() {
       .count();
 }
 
-std::string new_upload_id() {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  return fmt::format("{:016X}{:016X}", rng(), rng());
-}
+std::string new_upload_id() { return to_upper(random_hex(16)); }
 
 Status map_key_error(const Status& s) {
   if (s.id() == "object.NoSuchKey")

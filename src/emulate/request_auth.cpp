@@ -259,7 +259,7 @@ AuthError verify_acs3_request(const ReceivedRequest& req, const AuthConfig& conf
   oss::Acs3Input in{req.method, std::string(1, '/'), req.query, {}, payload};
   const std::string list = fmt::format(";{};", signed_headers);
   for (const auto& [name, value] : req.headers) {
-    std::string lower = oss::to_lower(name);
+    std::string lower = omm::to_lower(name);
     if (list.find(fmt::format(";{};", lower)) != std::string::npos)
       in.headers.emplace_back(lower, value);
   }

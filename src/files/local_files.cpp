@@ -8,8 +8,8 @@
 #include <cctype>
 #include <cstdio>
 #include <filesystem>
-#include <random>
 
+#include "core/random_id.h"
 #include "files/uri_fetch.h"
 
 namespace omm::files {
@@ -57,8 +57,7 @@ std::string url_extension(const std::string& url) {
 
 std::string fetch_name() {
   static std::atomic<unsigned> counter{0};
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  return fmt::format("fetch-{:016x}{:x}", rng(), counter.fetch_add(1));
+  return fmt::format("fetch-{}{:x}", random_hex(8), counter.fetch_add(1));
 }
 
 }  // namespace

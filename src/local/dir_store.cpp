@@ -11,11 +11,12 @@
 #include <chrono>
 #include <cstring>
 #include <filesystem>
-#include <random>
 #include <system_error>
 
+#include "core/ascii.h"
 #include "core/error_scope.h"
 #include "core/object_key.h"
+#include "core/random_id.h"
 
 namespace omm::local {
 
@@ -39,8 +40,7 @@ ObjectInfo info_for(const std::string& key, const struct stat& st) {
 
 std::string random_suffix() {
   static std::atomic<unsigned> counter{0};
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  return fmt::format("{:x}{:x}", rng() & 0xffffffffffULL, counter.fetch_add(1));
+  return fmt::format("{}{:x}", random_hex(5), counter.fetch_add(1));
 }
 
 }  // namespace
@@ -210,9 +210,7 @@ std::string DirStore::content_type_for(std::string_view key) {
   std::string ext;
   if (size_t dot = key.rfind('.');
       dot != std::string_view::npos && key.find('/', dot) == std::string_view::npos) {
-    ext = std::string(key.substr(dot + 1));
-    std::transform(ext.begin(), ext.end(), ext.begin(),
-                   [](unsigned char c) { return std::tolower(c); });
+    ext = to_lower(key.substr(dot + 1));
   }
   static const std::pair<const char*, const char*> kTypes[] = {
       {"jpg", "image/jpeg"},       {"jpeg", "image/jpeg"},
@@ -225,6 +223,7 @@ std::string DirStore::content_type_for(std::string_view key) {
       {"ts", "video/mp2t"},        {"flv", "video/x-flv"},
       {"avi", "video/x-msvideo"},  {"m3u8", "application/vnd.apple.mpegurl"},
       {"mp3", "audio/mpeg"},       {"aac", "audio/aac"},
+      {"m4a", "audio/mp4"},        {"amr", "audio/amr"},
       {"wav", "audio/wav"},        {"flac", "audio/flac"},
       {"ogg", "audio/ogg"},        {"oga", "audio/ogg"},
       {"opus", "audio/opus"},      {"json", "application/json"},

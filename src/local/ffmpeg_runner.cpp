@@ -10,11 +10,11 @@
 #include <cstring>
 #include <filesystem>
 #include <optional>
-#include <random>
 #include <system_error>
 
 #include "core/error_scope.h"
 #include "core/input_formats.h"
+#include "core/random_id.h"
 #include "local/child_process.h"
 #include "local/ffmpeg_args.h"
 
@@ -53,8 +53,7 @@ Status cancelled_status() { return Status::error("cancelled", "the job was cance
 
 std::string random_tag() {
   static std::atomic<unsigned> counter{0};
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  return fmt::format("{:x}{:x}", rng() & 0xffffffffffULL, counter.fetch_add(1));
+  return fmt::format("{}{:x}", random_hex(5), counter.fetch_add(1));
 }
 
 // The hidden temporary name used while ffmpeg writes (DirStore never lists ".omm-part-" names).

@@ -17,6 +17,7 @@
 #include <sstream>
 
 #include "core/base64url.h"
+#include "local/dir_store.h"
 
 namespace omm::local {
 
@@ -57,44 +58,6 @@ bool key_ok(std::string_view key) {
     start = slash + 1;
   }
   return true;
-}
-
-std::string content_type_for(std::string_view key) {
-  size_t dot = key.rfind('.');
-  std::string ext = dot == std::string_view::npos ? "" : std::string(key.substr(dot + 1));
-  for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  static const std::pair<const char*, const char*> kTypes[] = {
-      {"jpg", "image/jpeg"},
-      {"jpeg", "image/jpeg"},
-      {"png", "image/png"},
-      {"webp", "image/webp"},
-      {"gif", "image/gif"},
-      {"bmp", "image/bmp"},
-      {"tiff", "image/tiff"},
-      {"tif", "image/tiff"},
-      {"avif", "image/avif"},
-      {"heic", "image/heic"},
-      {"mp4", "video/mp4"},
-      {"mov", "video/quicktime"},
-      {"webm", "video/webm"},
-      {"mkv", "video/x-matroska"},
-      {"flv", "video/x-flv"},
-      {"ts", "video/mp2t"},
-      {"m3u8", "application/vnd.apple.mpegurl"},
-      {"mp3", "audio/mpeg"},
-      {"aac", "audio/aac"},
-      {"m4a", "audio/mp4"},
-      {"wav", "audio/wav"},
-      {"flac", "audio/flac"},
-      {"ogg", "audio/ogg"},
-      {"opus", "audio/opus"},
-      {"amr", "audio/amr"},
-      {"json", "application/json"},
-  };
-  for (const auto& [e, type] : kTypes) {
-    if (ext == e) return type;
-  }
-  return "application/octet-stream";
 }
 
 void plain(httplib::Response& res, int status, const Status& s) {
@@ -213,7 +176,7 @@ void serve_file_link(const FileLinks& links, const std::string& dir, const httpl
                                              std::to_string(kMaxLinkSeconds) + " s)"));
   }
   res.set_header("Cache-Control", "private, no-cache");
-  std::string type = content_type_for(key);
+  std::string type = DirStore::content_type_for(key);
   if (type == "application/vnd.apple.mpegurl") {
     if (static_cast<std::uint64_t>(st.st_size) > kMaxPlaylistBytes) {
       return plain(res, 500,

@@ -10,8 +10,9 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <sstream>
+
+#include "core/random_id.h"
 
 namespace omm::local {
 
@@ -22,10 +23,7 @@ namespace {
 
 constexpr std::string_view kTempMarker = ".json.tmp-";
 
-std::string random_tag() {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  return fmt::format("{:016x}", rng());
-}
+std::string random_tag() { return random_hex(8); }
 
 Status io_error(const std::string& what, int err) {
   return Status::error("local.io", fmt::format("{}: {}", what, std::strerror(err)));

@@ -3,15 +3,11 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/ascii.h"
+
 namespace omm::mcp {
 
 namespace {
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 bool all_digits(std::string_view s) {
   return !s.empty() && s.size() <= 5 &&
          std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
@@ -25,7 +21,7 @@ bool split_host_port(std::string_view value, std::string* host, std::string* por
   if (value.front() == '[') {
     size_t close = value.find(']');
     if (close == std::string_view::npos) return false;
-    *host = lower(value.substr(0, close + 1));
+    *host = to_lower(value.substr(0, close + 1));
     std::string_view rest = value.substr(close + 1);
     if (rest.empty()) return true;
     if (rest.front() != ':' || !all_digits(rest.substr(1))) return false;
@@ -34,10 +30,10 @@ bool split_host_port(std::string_view value, std::string* host, std::string* por
   }
   size_t colon = value.rfind(':');
   if (colon == std::string_view::npos) {
-    *host = lower(value);
+    *host = to_lower(value);
   } else {
     if (!all_digits(value.substr(colon + 1))) return false;
-    *host = lower(value.substr(0, colon));
+    *host = to_lower(value.substr(0, colon));
     *port = std::string(value.substr(colon + 1));
   }
   if (host->empty()) return false;
@@ -67,9 +63,9 @@ bool host_allowed(std::string_view host_header, const HttpGuardOptions& options)
 
 bool origin_allowed(std::optional<std::string_view> origin, const HttpGuardOptions& options) {
   if (!origin) return true;
-  std::string o = lower(*origin);
+  std::string o = to_lower(*origin);
   for (const auto& allowed : options.allowed_origins) {
-    if (allowed == "*" || lower(allowed) == o) return true;
+    if (allowed == "*" || to_lower(allowed) == o) return true;
   }
   size_t scheme_end = o.find("://");
   if (scheme_end == std::string::npos) return false;
@@ -88,7 +84,7 @@ bool bearer_ok(std::optional<std::string_view> authorization, const HttpGuardOpt
   if (!authorization) return false;
   std::string_view a = *authorization;
   constexpr std::string_view kPrefix = "Bearer ";
-  if (a.size() < kPrefix.size() || lower(a.substr(0, kPrefix.size())) != "bearer ") return false;
+  if (a.size() < kPrefix.size() || to_lower(a.substr(0, kPrefix.size())) != "bearer ") return false;
   std::string_view token = a.substr(kPrefix.size());
   const std::string& want = options.auth_token;
   unsigned char diff = token.size() == want.size() ? 0 : 1;

@@ -1,16 +1,10 @@
 #include "net/url.h"
 
-#include <cctype>
+#include "core/ascii.h"
 
 namespace omm::net {
 
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 std::string bracketed(const std::string& host) {
   return host.find(':') != std::string::npos ? "[" + host + "]" : host;
@@ -35,7 +29,7 @@ Result<HttpUrl> parse_http_url(std::string_view url) {
   const size_t sep = url.find("://");
   if (sep == std::string_view::npos) return bad("not an absolute http(s) URL");
   HttpUrl u;
-  u.scheme = lower(url.substr(0, sep));
+  u.scheme = to_lower(url.substr(0, sep));
   if (u.scheme != "http" && u.scheme != "https") return bad("the scheme must be http or https");
   for (unsigned char c : url) {
     if (c <= 0x20 || c == 0x7f) return bad("the URL contains spaces or control characters");
@@ -58,7 +52,7 @@ Result<HttpUrl> parse_http_url(std::string_view url) {
     u.host = std::string(authority.substr(0, colon));
     if (colon != std::string_view::npos) port_text = authority.substr(colon + 1);
   }
-  u.host = lower(u.host);
+  u.host = to_lower(u.host);
   if (u.host.empty()) return bad("the URL has no host");
   u.port = u.scheme == "https" ? 443 : 80;
   if (!port_text.empty()) {

@@ -16,8 +16,6 @@ namespace {
 
 constexpr size_t kFileChunk = 64 * 1024;
 
-std::string lower(std::string_view s) { return to_lower(s); }
-
 bool is_2xx(int status) { return status >= 200 && status < 300; }
 
 Status failure(std::string_view id, const Exchange& ex, std::string_view what) {
@@ -68,7 +66,7 @@ httplib::Headers to_httplib(const Params& headers) {
   httplib::Headers out;
   bool accept_encoding = false, user_agent = false;
   for (const auto& [name, value] : headers) {
-    const std::string n = lower(name);
+    const std::string n = to_lower(name);
     accept_encoding = accept_encoding || n == "accept-encoding";
     user_agent = user_agent || n == "user-agent";
     out.emplace(name, value);

@@ -4,9 +4,9 @@
 
 #include <cstdio>
 #include <nlohmann/json.hpp>
-#include <random>
 #include <thread>
 
+#include "core/random_id.h"
 #include "oss/hash.h"
 #include "oss/oss_endpoint.h"
 #include "oss/percent_encode.h"
@@ -16,13 +16,7 @@
 namespace omm::oss {
 namespace {
 
-std::string make_nonce() {
-  static thread_local std::mt19937_64 rng{std::random_device{}()};
-  char buf[33];
-  std::snprintf(buf, sizeof buf, "%016llx%016llx", static_cast<unsigned long long>(rng()),
-                static_cast<unsigned long long>(rng()));
-  return buf;
-}
+std::string make_nonce() { return random_hex(16); }
 
 // `k=v` pairs, RFC 3986 encoded, '=' kept for empty values (as the ACS3 canonical query).
 std::string wire_query(const Params& params) {

@@ -6,10 +6,10 @@
 #include <cstdio>
 #include <filesystem>
 #include <mutex>
-#include <random>
 #include <system_error>
 #include <thread>
 
+#include "core/random_id.h"
 #include "oss/crc64.h"
 #include "oss/oss_client.h"
 #include "oss/oss_xml.h"
@@ -32,11 +32,8 @@ Result<uint64_t> file_size(const std::string& path) {
 
 // "<dir>/.<name>.<random>.part": beside the target, so the final rename stays on one file system.
 std::string temp_name_for(const std::string& path) {
-  static thread_local std::mt19937_64 rng{std::random_device{}()};
   const std::filesystem::path p(path);
-  char suffix[17];
-  std::snprintf(suffix, sizeof suffix, "%016llx", static_cast<unsigned long long>(rng()));
-  return (p.parent_path() / ("." + p.filename().string() + "." + suffix + ".part")).string();
+  return (p.parent_path() / ("." + p.filename().string() + "." + random_hex(8) + ".part")).string();
 }
 
 // The file a GET streams into; removed unless committed.

@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/ascii.h"  // to_lower, which every signer uses
+
 namespace omm::oss {
 
 // Ordered name/value pairs: query parameters or headers.
@@ -22,7 +24,6 @@ struct SignRequest {
   Params headers;      // as they will be sent
 };
 
-std::string to_lower(std::string_view s);
 // Strips spaces and tabs at both ends.
 std::string trim(std::string_view s);
 

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
-#include <random>
 
+#include "core/random_id.h"
 #include "oss/hash.h"
 #include "oss/percent_encode.h"
 #include "oss/signer_rpc.h"
@@ -16,10 +16,7 @@ bool env_true(const Env& env, std::string_view name) {
   return v && (*v == "true" || *v == "TRUE" || *v == "1");
 }
 
-std::string nonce() {
-  static thread_local std::mt19937_64 rng{std::random_device{}()};
-  return hex_lower(std::to_string(rng()) + std::to_string(rng()));
-}
+std::string nonce() { return random_hex(16); }
 
 std::string form_encode(const Params& p) {
   std::string out;

@@ -7,15 +7,14 @@
 #include <cctype>
 #include <filesystem>
 #include <optional>
-#include <random>
 #include <thread>
 
 #include "core/base64url.h"
+#include "core/random_id.h"
 #include "core/render.h"
 #include "files/made_dirs.h"
 #include "oss/credential_io.h"
 #include "oss/redactor.h"
-#include "oss_backend/random_id.h"
 
 namespace omm::oss_backend {
 

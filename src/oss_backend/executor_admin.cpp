@@ -6,10 +6,11 @@
 #include <filesystem>
 #include <thread>
 
+#include "core/ascii.h"
 #include "core/list_token.h"
 #include "core/object_key.h"
+#include "core/random_id.h"
 #include "oss_backend/executor.h"
-#include "oss_backend/random_id.h"
 
 namespace omm::oss_backend {
 
@@ -70,7 +71,7 @@ Result<json> OssExecutor::list_objects(const core::ObjectListRequest& request) {
 Result<json> OssExecutor::imm_setup(const json& args) {
   const std::string bucket = args.value("bucket", options_.bucket);
   std::string name = args.value("project", options_.imm_project);
-  if (name.empty()) name = "oss-media-" + lower(bucket);
+  if (name.empty()) name = "oss-media-" + to_lower(bucket);
   // The attachment first: a bucket attached to another project is refused before anything is
   // created.
   auto current = imm_->get_oss_bucket_attachment(bucket);

@@ -11,7 +11,6 @@
 #include "core/render.h"
 #include "files/made_dirs.h"
 #include "oss_backend/executor.h"
-#include "oss_backend/random_id.h"
 
 namespace omm::oss_backend {
 

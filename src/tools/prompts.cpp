@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/ascii.h"
 #include "core/embedded.h"
 #include "core/op_catalog.h"
 #include "mcp/server.h"
@@ -211,9 +212,7 @@ Result<std::string> enum_arg(const json& args, std::string_view name, const Stri
   auto v = text_arg(args, name);
   if (!v.ok()) return v;
   if (v->empty()) return fallback;
-  std::string lower = *v;
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  const std::string lower = to_lower(*v);
   if (std::find(allowed.begin(), allowed.end(), lower) == allowed.end()) {
     return bad(name, fmt::format("{} must be one of {}, got \"{}\"", name, joined(allowed), *v));
   }
@@ -329,10 +328,7 @@ std::string extension_of(const std::string& key) {
   size_t slash = key.rfind('/');
   size_t dot = key.rfind('.');
   if (dot == std::string::npos || (slash != std::string::npos && dot < slash)) return {};
-  std::string ext = key.substr(dot + 1);
-  std::transform(ext.begin(), ext.end(), ext.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return ext;
+  return to_lower(key.substr(dot + 1));
 }
 
 #define OMM_TRY(var, expr) \
