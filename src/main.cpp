@@ -22,6 +22,8 @@
 #include "cli/oss_config.h"
 #include "cli/process_args.h"
 #include "cli/usage.h"
+#include "conformance/fixtures.h"
+#include "conformance/output_path.h"
 #include "core/executor.h"
 #include "core/lazy_backend.h"
 #include "core/plan_from_cli.h"
@@ -39,7 +41,6 @@
 #include "oss/http_client.h"
 #include "oss/redactor.h"
 #include "oss_backend/executor.h"
-#include "tools/conformance_fixtures.h"
 #include "tools/docs_resources.h"
 #include "tools/product_tools.h"
 #include "tools/prompts.h"
@@ -353,7 +354,10 @@ int serve(const omm::cli::ServeArgs& a) {
   omm::tools::register_product_tools(server, tool_options);
   omm::tools::register_prompts(server);
   omm::tools::register_docs_resources(server);
-  if (a.conformance_fixtures) omm::tools::register_conformance_fixtures(server);
+  if (a.conformance_fixtures) {
+    omm::conformance::register_fixtures(server,
+                                        {omm::conformance::output_dir_resolver(local.output_dir)});
+  }
   if (a.transport == "stdio") {
     return omm::mcp::serve_stdio(server);
   }

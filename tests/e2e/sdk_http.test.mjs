@@ -1,7 +1,10 @@
 // The official SDK client over Streamable HTTP, against one server with the fixtures and one
-// without, each on 127.0.0.1 with a free port.
+// without, each on 127.0.0.1 with a free port and a temporary --output-dir.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
@@ -11,21 +14,27 @@ import { defineSdkSuite } from "./lib/sdk_suite.mjs";
 
 let withFixtures;
 let plain;
+const outputDir = mkdtempSync(path.join(os.tmpdir(), "omm-e2e-sdk-http-"));
 
 before(async () => {
-  withFixtures = await startHttpServer({ extra: ["--conformance-fixtures"] });
-  plain = await startHttpServer();
+  withFixtures = await startHttpServer({ extra: ["--conformance-fixtures", "--output-dir", outputDir] });
+  plain = await startHttpServer({ extra: ["--output-dir", outputDir] });
 });
 
 after(async () => {
   await withFixtures?.stop();
   await plain?.stop();
+  rmSync(outputDir, { recursive: true, force: true });
 });
 
-defineSdkSuite("streamable-http", async ({ fixtures }) => {
-  const server = fixtures ? withFixtures : plain;
-  return new StreamableHTTPClientTransport(new URL(server.url));
-});
+defineSdkSuite(
+  "streamable-http",
+  async ({ fixtures }) => {
+    const server = fixtures ? withFixtures : plain;
+    return new StreamableHTTPClientTransport(new URL(server.url));
+  },
+  { outputDir },
+);
 
 test("streamable-http: session id and protocol version header are set, DELETE ends the session", async () => {
   const transport = new StreamableHTTPClientTransport(new URL(withFixtures.url));

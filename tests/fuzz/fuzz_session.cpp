@@ -10,8 +10,9 @@
 // result/error, notification or server request); no tool handler is still running 10 s after
 // serve_stdio returned (a hang); no -32603 (an exception caught at Session's boundary).
 //
-// test_slow_operation's handler is replaced by a stub: it spawns `sleep` and writes files at a
-// client-chosen path, neither of which belongs in a fuzzer. Its schema is kept.
+// test_slow_operation's handler is replaced by a stub: it spawns `sleep`, which does not belong
+// in a fuzzer (registered without an output_path resolver, it would write no file). Its schema is
+// kept.
 #include <spdlog/spdlog.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -26,9 +27,9 @@
 #include <string_view>
 #include <thread>
 
+#include "conformance/fixtures.h"
 #include "mcp/server.h"
 #include "mcp/stdio_transport.h"
-#include "tools/conformance_fixtures.h"
 
 namespace {
 
@@ -70,7 +71,7 @@ omm::mcp::Server& server() {
     options.queue_capacity = 8;
     options.page_size = 3;
     auto* srv = new omm::mcp::Server(omm::mcp::ServerInfo{}, options);
-    omm::tools::register_conformance_fixtures(*srv);
+    omm::conformance::register_fixtures(*srv, {});  // no output_path resolver
     instrument_tools(*srv);
     return srv;
   }();

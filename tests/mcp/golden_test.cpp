@@ -30,12 +30,12 @@
 #include <thread>
 #include <vector>
 
+#include "conformance/fixtures.h"
 #include "mcp/jsonrpc.h"
 #include "mcp/memory_outbox.h"
 #include "mcp/server.h"
 #include "mcp/session.h"
 #include "mcp/stdio_transport.h"
-#include "tools/conformance_fixtures.h"
 
 namespace {
 
@@ -114,7 +114,7 @@ std::unique_ptr<omm::mcp::Server> make_server(const json& setup) {
   options.queue_capacity = 8;
   options.page_size = setup.value("page_size", 100);
   auto server = std::make_unique<omm::mcp::Server>(info, options);
-  omm::tools::register_conformance_fixtures(*server);
+  omm::conformance::register_fixtures(*server, {});  // no output_path resolver: writes no file
   return server;
 }
 

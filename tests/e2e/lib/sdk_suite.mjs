@@ -1,9 +1,11 @@
 // One suite of official-SDK client checks, run over stdio (sdk_stdio.test.mjs) and over
 // Streamable HTTP (sdk_http.test.mjs). The transport-specific file supplies `open`, which returns
-// a fresh, not yet connected SDK transport to a server with or without the conformance fixtures.
+// a fresh, not yet connected SDK transport to a server with or without the conformance fixtures,
+// and `outputDir`, the --output-dir of the servers with the fixtures (test_slow_operation writes
+// its output_path only inside it).
 import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
@@ -99,7 +101,8 @@ function outgoingCall(log, predicate) {
   return e?.msg;
 }
 
-export function defineSdkSuite(label, open) {
+export function defineSdkSuite(label, open, { outputDir }) {
+  assert.ok(outputDir && path.isAbsolute(outputDir), "defineSdkSuite needs the servers' absolute outputDir");
   describe(`${label}: official SDK client`, () => {
     const sessions = [];
     const session = async (opts) => {
@@ -237,7 +240,7 @@ export function defineSdkSuite(label, open) {
     });
 
     test("test_slow_operation writes output_path whole and leaves no temp file", async () => {
-      const dir = mkdtempSync(path.join(os.tmpdir(), "omm-e2e-out-"));
+      const dir = mkdtempSync(path.join(outputDir, "write-"));
       try {
         const { client } = await session();
         const out = path.join(dir, "result.bin");
@@ -256,7 +259,7 @@ export function defineSdkSuite(label, open) {
     });
 
     test("cancelling test_slow_operation kills its child within 1 s, removes its files, sends no response", async () => {
-      const dir = mkdtempSync(path.join(os.tmpdir(), "omm-e2e-cancel-"));
+      const dir = mkdtempSync(path.join(outputDir, "cancel-"));
       try {
         const { client, log } = await session();
         const out = path.join(dir, "cancelled.bin");
@@ -299,6 +302,35 @@ export function defineSdkSuite(label, open) {
         assert.deepEqual(await client.ping(), {}, "server stopped answering after a cancel");
       } finally {
         rmSync(dir, { recursive: true, force: true });
+      }
+    });
+
+    test("test_slow_operation refuses an output_path outside the output directory and writes nothing there", async () => {
+      const outside = mkdtempSync(path.join(os.tmpdir(), "omm-e2e-outside-"));
+      const escapeName = `omm-e2e-escape-${process.pid}-${Date.now()}.bin`;
+      const escaped = path.join(path.dirname(outputDir), escapeName);
+      try {
+        const { client } = await session();
+        for (const outputPath of [path.join(outside, "x.bin"), `../${escapeName}`]) {
+          const r = await client.callTool(
+            { name: "test_slow_operation", arguments: { duration_ms: 0, output_path: outputPath } },
+            undefined,
+            { timeout: 30000 },
+          );
+          assert.equal(r.isError, true, `${outputPath} accepted: ${JSON.stringify(r.structuredContent)}`);
+          const text = textOf(r);
+          assert.ok(text.startsWith("[invalid_argument.test_slow_operation.output_path] "), text);
+          assert.match(text, /output_path must lie inside the output directory/);
+          for (const serverPath of [outputDir, outside, path.dirname(outputDir)]) {
+            assert.ok(!text.includes(serverPath), `the message shows ${serverPath}: ${text}`);
+          }
+        }
+        assert.deepEqual(readdirSync(outside), [], "written outside the output directory");
+        assert.ok(!existsSync(escaped), `${escaped} written through ../`);
+        assert.ok(!existsSync(path.join(path.dirname(outputDir), `.${escapeName}.part`)), "temp file left through ../");
+      } finally {
+        rmSync(outside, { recursive: true, force: true });
+        rmSync(escaped, { force: true });
       }
     });
 

@@ -1,4 +1,4 @@
-#include "tools/conformance_fixtures.h"
+#include "conformance/fixtures.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -6,17 +6,16 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <atomic>
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
-#include <thread>
+#include <string_view>
 
 #include "mcp/server.h"
 #include "proc/process.h"
 
-namespace omm::tools {
+namespace omm::conformance {
 
 namespace {
 
@@ -58,20 +57,39 @@ json elicit(CallContext& ctx, json params) {
                                           r->value("action", "unknown"), content_value.dump()))}));
 }
 
-// Runs `sleep` as a child for `duration_ms`, reporting progress, honouring cancellation.
-json slow_operation(CallContext& ctx, const json& args) {
+// Writes `text` to `path` (created or truncated), never through a symlink placed at `path`.
+bool write_file(const std::string& path, std::string_view text) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+  if (fd < 0) return false;
+  bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+  return ::close(fd) == 0 && ok;
+}
+
+// Runs `sleep` as a child for `duration_ms`, reporting progress, honouring cancellation. With
+// output_path, writes the file where `resolve` puts it, through a temporary file renamed on
+// success.
+json slow_operation(const OutputPathResolver& resolve, CallContext& ctx, const json& args) {
   int duration_ms = args.value("duration_ms", 1000);
   std::string output = args.value("output_path", "");
   namespace fs = std::filesystem;
+  std::string target;  // where `resolve` puts output_path
   std::string temp;
   if (!output.empty()) {
-    fs::path out(output);
-    if (!out.is_absolute()) {
-      return mcp::error_result(Status::error("invalid_argument.test_slow_operation.output_path",
-                                             "output_path must be absolute"));
+    if (!resolve) {
+      return mcp::error_result(
+          Status::error(kOutputPathId,
+                        "output_path must lie inside the output directory, and this server "
+                        "writes no files from this fixture"));
     }
+    auto resolved = resolve(output);
+    if (!resolved.ok()) return mcp::error_result(resolved.status());
+    target = *resolved;
+    fs::path out(target);
     temp = (out.parent_path() / ("." + out.filename().string() + ".part")).string();
-    std::ofstream(temp) << "partial";
+    if (!write_file(temp, "partial")) {
+      return mcp::error_result(Status::error(
+          "local.io", "cannot write output_path's temporary file (does its directory exist?)"));
+    }
   }
   std::string seconds = fmt::format("{:.3f}", duration_ms / 1000.0);
   proc::SpawnRequest request;
@@ -113,14 +131,17 @@ json slow_operation(CallContext& ctx, const json& args) {
                      .count();
   json result{{"success", true}, {"elapsed_ms", elapsed}};
   if (!temp.empty()) {
-    std::ofstream(temp, std::ios::trunc) << "done after " << elapsed << " ms\n";
-    std::rename(temp.c_str(), output.c_str());
+    if (!write_file(temp, fmt::format("done after {} ms\n", elapsed)) ||
+        std::rename(temp.c_str(), target.c_str()) != 0) {
+      std::remove(temp.c_str());
+      return mcp::error_result(Status::error("local.io", "cannot write output_path"));
+    }
     result["path"] = output;
   }
   return mcp::structured_result(result);
 }
 
-void register_tools(mcp::Server& server) {
+void register_tools(mcp::Server& server, const FixtureOptions& options) {
   add(server, "test_simple_text", "Returns a simple text response.", no_args_schema(),
       [](CallContext&, const json&) {
         return content(json::array({text_block("This is a simple text response for testing.")}));
@@ -287,7 +308,9 @@ void register_tools(mcp::Server& server) {
             {{"duration_ms", {{"type", "integer"}, {"minimum", 0}, {"maximum", 60000}}},
              {"output_path", {{"type", "string"}, {"minLength", 1}}}}},
            {"additionalProperties", false}},
-      slow_operation);
+      [resolve = options.resolve_output_path](CallContext& ctx, const json& args) {
+        return slow_operation(resolve, ctx, args);
+      });
 }
 
 void register_resources(mcp::Server& server) {
@@ -400,10 +423,10 @@ void register_prompts(mcp::Server& server) {
 
 }  // namespace
 
-void register_conformance_fixtures(mcp::Server& server) {
-  register_tools(server);
+void register_fixtures(mcp::Server& server, FixtureOptions options) {
+  register_tools(server, options);
   register_resources(server);
   register_prompts(server);
 }
 
-}  // namespace omm::tools
+}  // namespace omm::conformance
