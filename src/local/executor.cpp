@@ -8,9 +8,9 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <random>
 #include <thread>
 
+#include "core/random_id.h"
 #include "local/engine_pool.h"
 #include "local/executor_impl.h"
 #include "local/file_links.h"
@@ -22,15 +22,7 @@ using executor_impl::kImageEngine;
 using executor_impl::kVisionEngine;
 using nlohmann::json;
 
-std::string new_request_id() {
-  thread_local std::mt19937_64 rng{std::random_device{}()};
-  uint64_t a = rng();
-  uint64_t b = rng();
-  a = (a & 0xffffffffffff0fffULL) | 0x0000000000004000ULL;
-  b = (b & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;
-  return fmt::format("local-{:08x}-{:04x}-{:04x}-{:04x}-{:012x}", a >> 32, (a >> 16) & 0xffff,
-                     a & 0xffff, b >> 48, b & 0xffffffffffffULL);
-}
+std::string new_request_id() { return "local-" + random_uuid(); }
 
 std::string executable_dir() {
   std::error_code ec;
@@ -106,7 +98,7 @@ Result<std::string> LocalExecutor::resolve_source(const core::Plan& plan, Fetche
     if (!head.ok()) return head.status();
     return store_.path_for(plan.source.value);
   }
-  return files_->resolve_uri(plan.tool, plan.source.value, fetched, context);
+  return files_->resolve_uri(plan, fetched, context);
 }
 
 Result<json> LocalExecutor::run(const core::Plan& plan, const RunContext& context) {

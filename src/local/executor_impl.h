@@ -5,11 +5,11 @@
 
 #include <spdlog/fmt/fmt.h>
 
-#include <cctype>
 #include <filesystem>
 #include <string>
 #include <system_error>
 
+#include "core/ascii.h"
 #include "core/status.h"
 
 namespace omm::local::executor_impl {
@@ -22,7 +22,7 @@ inline constexpr const char* kProbeEngine = "oss-media-engine-probe";
 inline std::string extension_of(const std::string& path) {
   std::string ext = std::filesystem::path(path).extension().string();
   if (!ext.empty()) ext.erase(0, 1);
-  for (auto& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  ext = to_lower(ext);
   if (ext == "jpeg") ext = "jpg";
   if (ext == "tif") ext = "tiff";
   return ext;
