@@ -44,6 +44,10 @@ struct Plan {
   std::string tool;  // DESIGN.md tool name
   Category category = Category::kSync;
   Source source;  // object_upload: the uri; object_download: the key
+  // The calling client's MCP roots (their URIs as it listed them, at most 64): a local `uri`
+  // source may also lie in one of their file:// directories (files::LocalFiles). Who may read,
+  // not what is asked: plan_to_json leaves them out.
+  std::vector<std::string> roots;
   std::vector<Operation> operations;
   Output output;
   bool no_download = false;

@@ -8,6 +8,7 @@
 #include <cctype>
 #include <cstdio>
 #include <filesystem>
+#include <string_view>
 
 #include "core/random_id.h"
 #include "files/uri_fetch.h"
@@ -55,6 +56,41 @@ std::string url_extension(const std::string& url) {
   return ok ? ext : std::string();
 }
 
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// The absolute path of a file:// URI (no host or "localhost"), percent-decoded; empty when it
+// is not one.
+std::string file_uri_path(const std::string& uri) {
+  constexpr std::string_view kScheme = "file://";
+  if (uri.size() > 4096 || uri.size() < kScheme.size()) return {};
+  for (size_t i = 0; i < kScheme.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(uri[i])) != kScheme[i]) return {};
+  }
+  std::string rest = uri.substr(kScheme.size());
+  if (rest.rfind("localhost/", 0) == 0) rest.erase(0, 9);
+  if (rest.empty() || rest.front() != '/' || rest.find_first_of("?#") != std::string::npos) {
+    return {};
+  }
+  std::string path;
+  for (size_t i = 0; i < rest.size(); ++i) {
+    if (rest[i] != '%') {
+      path += rest[i];
+      continue;
+    }
+    int hi = i + 2 < rest.size() ? hex_value(rest[i + 1]) : -1;
+    int lo = hi >= 0 ? hex_value(rest[i + 2]) : -1;
+    if (lo < 0 || (hi == 0 && lo == 0)) return {};
+    path += static_cast<char>(hi * 16 + lo);
+    i += 2;
+  }
+  return path;
+}
+
 std::string fetch_name() {
   static std::atomic<unsigned> counter{0};
   return fmt::format("fetch-{}{:x}", random_hex(8), counter.fetch_add(1));
@@ -78,6 +114,18 @@ Result<LocalFiles> LocalFiles::create(LocalFilesOptions options) {
   return LocalFiles(std::move(options));
 }
 
+std::vector<std::string> root_directories(const std::vector<std::string>& uris) {
+  std::vector<std::string> dirs;
+  for (size_t i = 0; i < uris.size() && i < kMaxClientRoots; ++i) {
+    std::string path = file_uri_path(uris[i]);
+    if (path.empty()) continue;
+    std::error_code ec;
+    fs::path dir = fs::canonical(path, ec);
+    if (!ec && fs::is_directory(dir, ec) && !ec) dirs.push_back(dir.string());
+  }
+  return dirs;
+}
+
 LocalFiles::FetchedCopy::~FetchedCopy() {
   if (!path.empty()) std::remove(path.c_str());
 }
@@ -85,6 +133,17 @@ LocalFiles::FetchedCopy::~FetchedCopy() {
 Result<std::string> LocalFiles::resolve_uri(const std::string& tool, const std::string& uri,
                                             FetchedCopy& fetched,
                                             const core::RunContext* context) const {
+  return resolve(tool, uri, {}, fetched, context);
+}
+
+Result<std::string> LocalFiles::resolve_uri(const core::Plan& plan, FetchedCopy& fetched,
+                                            const core::RunContext* context) const {
+  return resolve(plan.tool, plan.source.value, plan.roots, fetched, context);
+}
+
+Result<std::string> LocalFiles::resolve(const std::string& tool, const std::string& uri,
+                                        const std::vector<std::string>& roots, FetchedCopy& fetched,
+                                        const core::RunContext* context) const {
   const std::string field = fmt::format("invalid_argument.{}.source.uri", tool);
   if (uri.rfind("http://", 0) == 0 || uri.rfind("https://", 0) == 0) {
     std::error_code ec;
@@ -104,18 +163,30 @@ Result<std::string> LocalFiles::resolve_uri(const std::string& tool, const std::
     }
     return fetched.path;
   }
-  return local_file(field, uri);
+  return local_file(field, uri, roots);
 }
 
-Result<std::string> LocalFiles::local_file(const std::string& field, const std::string& uri) const {
+Result<std::string> LocalFiles::local_file(const std::string& field, const std::string& uri,
+                                           const std::vector<std::string>& roots) const {
   fs::path p = canonical_or_weak(uri);
+  if (is_credential_path(p)) {
+    return Status::error(field, fmt::format("{} is a credential file: this server never reads "
+                                            "those, whatever its input directories or the "
+                                            "client's roots",
+                                            uri));
+  }
   bool allowed = false;
   for (const auto& d : options_.input_dirs) allowed = allowed || inside(d, p);
-  if (!allowed || is_credential_path(p)) {
-    return Status::error(field, fmt::format("{} is outside the input directories this server "
-                                            "reads local files from (its --input-dir flags; by "
-                                            "default its output directory and its local root)",
-                                            uri));
+  if (!allowed && !roots.empty()) {
+    for (const auto& d : root_directories(roots)) allowed = allowed || inside(d, p);
+  }
+  if (!allowed) {
+    return Status::error(
+        field, fmt::format("{} is outside the input directories this server reads local files "
+                           "from (its --input-dir flags, by default its output directory and its "
+                           "local root{}); start the server with --input-dir <a folder "
+                           "containing it>, or declare a root containing it (MCP roots)",
+                           uri, roots.empty() ? "" : ", and the client's file:// roots"));
   }
   struct stat st {};
   if (::stat(p.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
@@ -131,7 +202,7 @@ Status LocalFiles::check_paths(const core::Plan& plan) const {
     if (uri.rfind("http://", 0) == 0 || uri.rfind("https://", 0) == 0) {
       auto url = parse_http_url(uri);
       if (!url.ok()) return Status::error(field, url.status().message());
-    } else if (auto file = local_file(field, uri); !file.ok()) {
+    } else if (auto file = local_file(field, uri, plan.roots); !file.ok()) {
       return file.status();
     }
   }

@@ -1,7 +1,8 @@
 // LocalFiles: the files of this machine that a request names, with the same rules on both
 // backends (DESIGN.md "Sources", "Output delivery"):
 //  - a local `uri` source must be a regular file inside the input directories (`--input-dir`,
-//    default: the output directory and the local root) and never a credential file
+//    default: the output directory and the local root; plus, for one call, the file:// roots
+//    of the client that made it — core::Plan::roots) and never a credential file
 //    (~/.aliyun/, ~/.alibabacloud/, ~/.ssh/); an http(s) `uri` is fetched (uri_fetch.h) into
 //    the fetch directory and removed when the holder goes out of scope;
 //  - a download path lies inside the output directory (a relative one is taken from there);
@@ -9,6 +10,7 @@
 // Thread-safe: the options are fixed at creation.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <utility>
@@ -19,6 +21,13 @@
 #include "core/status.h"
 
 namespace omm::files {
+
+// The directories of a client's MCP roots: of the first kMaxClientRoots URIs, each file:// one
+// (no host or "localhost"; percent-decoded) that names an absolute, existing directory,
+// canonicalised. Other schemes, hosts, relative or missing paths, bad escapes, a query or
+// fragment, and URIs over 4096 bytes are ignored.
+inline constexpr size_t kMaxClientRoots = 64;
+std::vector<std::string> root_directories(const std::vector<std::string>& uris);
 
 struct LocalFilesOptions {
   std::string output_dir;               // --output-dir (created)
@@ -53,6 +62,9 @@ class LocalFiles {
   Result<std::string> resolve_uri(const std::string& tool, const std::string& uri,
                                   FetchedCopy& fetched,
                                   const core::RunContext* context = nullptr) const;
+  // The same for a plan's `uri` source: a local path may also lie in one of the plan's roots.
+  Result<std::string> resolve_uri(const core::Plan& plan, FetchedCopy& fetched,
+                                  const core::RunContext* context = nullptr) const;
   // What can be told about `plan`'s local files without reading or fetching anything: a local
   // `uri` source as resolve_uri checks it, an http(s) one only its form, and output.path as
   // resolve_download_path checks it. Ids: invalid_argument.<tool>.source.uri|output.path.
@@ -66,8 +78,13 @@ class LocalFiles {
 
  private:
   explicit LocalFiles(LocalFilesOptions options) : options_(std::move(options)) {}
-  // A local `uri`: a regular file inside the input directories, not a credential file.
-  Result<std::string> local_file(const std::string& field, const std::string& uri) const;
+  Result<std::string> resolve(const std::string& tool, const std::string& uri,
+                              const std::vector<std::string>& roots, FetchedCopy& fetched,
+                              const core::RunContext* context) const;
+  // A local `uri`: a regular file inside the input directories or the directories of `roots`
+  // (root_directories), not a credential file.
+  Result<std::string> local_file(const std::string& field, const std::string& uri,
+                                 const std::vector<std::string>& roots) const;
   LocalFilesOptions options_;
 };
 

@@ -100,4 +100,9 @@ Result<nlohmann::json> CallContext::request_client(std::string_view method, nloh
                                [state] { return state->cancelled(); });
 }
 
+std::vector<std::string> CallContext::client_roots() {
+  auto state = state_;
+  return host_->client_roots(state_->request_id(), [state] { return state->cancelled(); });
+}
+
 }  // namespace omm::mcp

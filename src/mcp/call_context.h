@@ -3,9 +3,10 @@
 // It reports progress (only when the client sent a progressToken; values must strictly
 // increase — smaller or equal values are dropped), sends log notifications (filtered by the
 // session's logging/setLevel), makes server-to-client requests (sampling, elicitation — only
-// when the client declared them), and exposes cancellation: `cancelled()` polling, hooks run
-// once on cancellation (kill a child process, remove partial output), and an interruptible
-// sleep. After the call completes every reporting method becomes a no-op. Thread-safe.
+// when the client declared them), gives the client's roots, and exposes cancellation: `cancelled()`
+// polling, hooks run once on cancellation (kill a child process, remove partial output), and an
+// interruptible sleep. After the call completes every reporting method becomes a no-op.
+// Thread-safe.
 #pragma once
 
 #include <atomic>
@@ -19,6 +20,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/status.h"
 #include "mcp/log_level.h"
@@ -36,6 +38,15 @@ class CallHost {
                                                 const nlohmann::json& related_request,
                                                 std::chrono::milliseconds timeout,
                                                 const std::function<bool()>& cancelled) = 0;
+  // The URIs of the client's roots (roots/list, asked once and again after
+  // notifications/roots/list_changed); empty when it declared no roots capability or did not
+  // answer in time.
+  virtual std::vector<std::string> client_roots(const nlohmann::json& related_request,
+                                                const std::function<bool()>& cancelled) {
+    (void)related_request;
+    (void)cancelled;
+    return {};
+  }
 };
 
 // Shared state of one in-flight request: cancellation and progress bookkeeping.
@@ -93,6 +104,8 @@ class CallContext {
   bool client_supports(std::string_view capability) const;
   Result<nlohmann::json> request_client(std::string_view method, nlohmann::json params,
                                         std::chrono::milliseconds timeout);
+  // The URIs of the client's roots (CallHost::client_roots).
+  std::vector<std::string> client_roots();
 
  private:
   std::shared_ptr<CallHost> host_;

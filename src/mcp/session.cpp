@@ -470,7 +470,13 @@ void Session::handle_notification(const std::string& method, const json& params)
     }
     return;
   }
-  // notifications/initialized, roots/list_changed, progress …: nothing to do.
+  if (method == "notifications/roots/list_changed") {
+    std::lock_guard<std::mutex> lock(mu_);
+    roots_.reset();
+    ++roots_generation_;
+    return;
+  }
+  // notifications/initialized, progress …: nothing to do.
 }
 
 void Session::handle_response(const json& message) {
@@ -539,6 +545,37 @@ Result<json> Session::request_client(std::string_view method, json params,
     return Status::error("client.error", fmt::format("{} failed: {}", method, msg));
   }
   return response.value("result", json::object());
+}
+
+std::vector<std::string> Session::client_roots(const json& related_request,
+                                               const std::function<bool()>& cancelled) {
+  // Asked when a call first needs them, on that call's stream (over HTTP a request outside any
+  // call would need the client's optional GET stream). A client that does not answer within
+  // kRootsTimeout, or answers with an error, has no roots until it says they changed.
+  constexpr std::chrono::seconds kRootsTimeout{5};
+  constexpr size_t kMaxRoots = 64;
+  unsigned long long generation = 0;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!client_capabilities_.contains("roots")) return {};
+    if (roots_) return *roots_;
+    generation = roots_generation_;
+  }
+  auto r = request_client("roots/list", json::object(), related_request, kRootsTimeout, cancelled);
+  if (!r.ok() && r.status().id() == "cancelled") return {};
+  std::vector<std::string> uris;
+  if (!r.ok()) {
+    spdlog::warn("session {}: roots/list: {}", id_, r.status().message());
+  } else if (auto roots = r->find("roots"); roots != r->end() && roots->is_array()) {
+    for (size_t i = 0; i < roots->size() && i < kMaxRoots; ++i) {
+      const json& root = (*roots)[i];
+      auto uri = root.is_object() ? root.find("uri") : root.end();
+      if (uri != root.end() && uri->is_string()) uris.push_back(uri->get<std::string>());
+    }
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  if (roots_generation_ == generation) roots_ = uris;
+  return uris;
 }
 
 void Session::close() {

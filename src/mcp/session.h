@@ -4,7 +4,8 @@
 // through its Outbox. Quick methods are answered on the caller's thread; tools/call runs on the
 // server's worker pool, so a slow call never blocks other requests. Tracks in-flight calls
 // (notifications/cancelled stops them and suppresses their response), server-to-client requests
-// (sampling, elicitation), the log level and resource subscriptions. Thread-safe.
+// (sampling, elicitation, roots/list — its answer kept until notifications/roots/list_changed),
+// the log level and resource subscriptions. Thread-safe.
 #pragma once
 
 #include <chrono>
@@ -13,9 +14,11 @@
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "mcp/call_context.h"
 #include "mcp/log_level.h"
@@ -55,6 +58,8 @@ class Session : public CallHost, public std::enable_shared_from_this<Session> {
   Result<nlohmann::json> request_client(std::string_view method, nlohmann::json params,
                                         const nlohmann::json& related_request,
                                         std::chrono::milliseconds timeout,
+                                        const std::function<bool()>& cancelled) override;
+  std::vector<std::string> client_roots(const nlohmann::json& related_request,
                                         const std::function<bool()>& cancelled) override;
 
  private:
@@ -102,6 +107,11 @@ class Session : public CallHost, public std::enable_shared_from_this<Session> {
   std::map<std::string, std::shared_ptr<PendingClientRequest>> pending_client_;
   std::set<std::string> subscriptions_;
   long long next_client_request_ = 0;
+  // The client's root URIs as roots/list last gave them; none: ask (again) when a call needs
+  // them. roots_generation_ counts notifications/roots/list_changed, so an answer that crossed
+  // one is not kept.
+  std::optional<std::vector<std::string>> roots_;
+  unsigned long long roots_generation_ = 0;
   std::condition_variable idle_cv_;
 };
 

@@ -248,7 +248,7 @@ Result<json> OssExecutor::run(const core::Plan& plan, const core::RunContext& co
   std::string key = plan.source.value;
   if (plan.source.kind == core::Source::Kind::kUri) {
     files::LocalFiles::FetchedCopy fetched;
-    auto path = files_->resolve_uri(plan.tool, plan.source.value, fetched, &context);
+    auto path = files_->resolve_uri(plan, fetched, &context);
     if (!path.ok()) return path.status();
     key = options_.temp_prefix + random_hex(16) + "/" + file_name_of(plan.source.value);
     if (Status s = staged.upload(bucket, key, *path); !s.is_ok()) return s;
@@ -283,7 +283,7 @@ Result<core::JobTicket> OssExecutor::start_job(const core::Plan& plan,
   // A staged source must outlive its task: the job is followed to its end within the call.
   StagedSource staged(*client_, journal_);
   files::LocalFiles::FetchedCopy fetched;
-  auto path = files_->resolve_uri(plan.tool, plan.source.value, fetched, &context);
+  auto path = files_->resolve_uri(plan, fetched, &context);
   if (!path.ok()) return path.status();
   const std::string key =
       options_.temp_prefix + random_hex(16) + "/" + file_name_of(plan.source.value);
@@ -386,7 +386,7 @@ Result<json> OssExecutor::run_transfer(const core::Plan& plan, const std::string
   result["operations"] = "";
   if (core::work_of(plan) == core::Work::kUpload) {
     files::LocalFiles::FetchedCopy fetched;
-    auto path = files_->resolve_uri(plan.tool, plan.source.value, fetched);
+    auto path = files_->resolve_uri(plan, fetched);
     if (!path.ok()) return path.status();
     auto put = client_->put_object(plan.output.target_key, *path, {}, bucket);
     if (!put.ok()) return put.status();

@@ -75,6 +75,12 @@ void add_plan_tool(mcp::Server& server, const ProductToolOptions& options,
       [executor, name, plan_options](mcp::CallContext& ctx, const PlanArgs& in) -> Result<json> {
         Result<core::Plan> plan = core::plan_from_tool(name, in.arguments, plan_options);
         if (!plan.ok()) return plan.status();
+        // A local path may also lie in one of the client's roots (DESIGN.md "Sources").
+        if (plan->source.kind == core::Source::Kind::kUri &&
+            plan->source.value.rfind("http://", 0) != 0 &&
+            plan->source.value.rfind("https://", 0) != 0) {
+          plan->roots = ctx.client_roots();
+        }
         if (!executor) {
           if (plan->dry_run) return core::dry_run_result(*plan, plan->bucket.value_or(""));
           return Status::error("backend.unavailable", "no backend is configured");

@@ -4,7 +4,7 @@
 #   2. runs tests/e2e/*.test.mjs with Node's test runner (Node 22 from node_modules), one file
 #      at a time (several tests measure latency); then runs the local-backend battery
 #      (local_backend, local_image_tools, local_media_tools, hardening_tools, batch,
-#      dry_run_agreement — those of them selected) a second time with OMM_E2E_BACKEND=oss: the oss
+#      dry_run_agreement, roots — those of them selected) a second time with OMM_E2E_BACKEND=oss: the oss
 #      backend against `oss-media-mcp emulate`;
 #   3. runs conformance.sh (the official conformance suite over Streamable HTTP).
 # The last line is "N passed, N failed": node's own pass/fail counts of both node runs
@@ -103,7 +103,7 @@ OSS_FILES=()
 for f in "${FILES[@]}"; do
   case "$(basename "$f")" in
     local_backend.test.mjs | local_image_tools.test.mjs | local_media_tools.test.mjs | \
-      hardening_tools.test.mjs | batch.test.mjs | dry_run_agreement.test.mjs) OSS_FILES+=("$f") ;;
+      hardening_tools.test.mjs | batch.test.mjs | dry_run_agreement.test.mjs | roots.test.mjs) OSS_FILES+=("$f") ;;
   esac
 done
 if [[ ${#OSS_FILES[@]} -gt 0 ]]; then

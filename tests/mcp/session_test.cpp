@@ -166,6 +166,65 @@ TEST_CASE("server-to-client requests need the client's capability and get its an
   }
 }
 
+TEST_CASE("the client's roots: asked once on the call's stream, again after list_changed") {
+  Fixture f;
+  ToolSpec t;
+  t.name = "roots";
+  t.description = "the client's roots";
+  t.input_schema = json{{"type", "object"}};
+  t.handler = [](CallContext& ctx, const json&) {
+    std::string text;
+    for (const std::string& uri : ctx.client_roots()) text += uri + ";";
+    return text_result(text);
+  };
+  f.server.tools().add(std::move(t));
+  auto answer = [&](const std::shared_ptr<Session>& s, size_t n, json result) {
+    REQUIRE(f.outbox->wait_for(n));
+    json req = f.outbox->sent()[n - 1].message;
+    REQUIRE(req["method"] == "roots/list");
+    s->receive(json{{"jsonrpc", "2.0"}, {"id", req["id"]}, {"result", std::move(result)}});
+  };
+  auto text = [&](size_t n) {
+    REQUIRE(f.outbox->wait_for(n));
+    return f.outbox->sent()[n - 1].message["result"]["content"][0]["text"].get<std::string>();
+  };
+
+  SUBCASE("declared") {
+    auto s = f.open(json{{"roots", {{"listChanged", true}}}});
+    s->receive(call(1, "roots"));
+    json roots = json::array(
+        {{{"uri", "file:///a"}, {"name", "a"}}, {{"name", "no uri"}}, 7, {{"uri", "file:///b"}}});
+    for (int i = 0; i < 70; ++i) roots.push_back({{"uri", "file:///more"}});
+    answer(s, 1, {{"roots", roots}});
+    CHECK(f.outbox->sent()[0].related == 1);
+    std::string first = text(2);
+    CHECK(first.rfind("file:///a;file:///b;file:///more;", 0) == 0);
+    // The first 64 entries: a, b and 60 more.
+    CHECK(first.size() == std::string("file:///a;file:///b;").size() + 60 * 13);
+    s->receive(call(2, "roots"));
+    CHECK(text(3) == first);  // kept: no second roots/list
+    s->receive(json{{"jsonrpc", "2.0"}, {"method", "notifications/roots/list_changed"}});
+    s->receive(call(3, "roots"));
+    answer(s, 4, {{"roots", json::array({{{"uri", "file:///c"}}})}});
+    CHECK(text(5) == "file:///c;");
+  }
+  SUBCASE("an error answer: no roots") {
+    auto s = f.open(json{{"roots", json::object()}});
+    s->receive(call(1, "roots"));
+    REQUIRE(f.outbox->wait_for(1));
+    json req = f.outbox->sent()[0].message;
+    s->receive(json{
+        {"jsonrpc", "2.0"}, {"id", req["id"]}, {"error", {{"code", -32601}, {"message", "no"}}}});
+    CHECK(text(2) == "");
+  }
+  SUBCASE("not declared: never asked") {
+    auto s = f.open();
+    s->receive(call(1, "roots"));
+    CHECK(text(1) == "");
+    CHECK(f.outbox->sent().size() == 1);
+  }
+}
+
 TEST_CASE("protocol version negotiation") {
   struct Case {
     const char* requested;

@@ -147,9 +147,10 @@ export function assertNoLeak(texts, { ak, sk, token }) {
 // client.emulator is then the emulator, stopped by client.close() — unless `emulator` (an
 // earlier client's) is given to be shared, e.g. by a server restarted after a kill.
 // client.serverPid is the server process. The server's state directory is <work>/state.
-export async function startServer(s, extra = [], { emulator } = {}) {
+// `capabilities`: the client's (e.g. { roots: { listChanged: true } }); default none.
+export async function startServer(s, extra = [], { emulator, capabilities } = {}) {
   assertBinary();
-  const client = new Client({ name: "oss-media-mcp-e2e-tools", version: "0.0.1" });
+  const client = new Client({ name: "oss-media-mcp-e2e-tools", version: "0.0.1" }, capabilities ? { capabilities } : undefined);
   const env = { PATH: process.env.PATH, XDG_STATE_HOME: path.join(s.work, "state") };
   if (process.env.OMM_ENGINE_DIR) env.OMM_ENGINE_DIR = process.env.OMM_ENGINE_DIR;
   if (!OSS) {
