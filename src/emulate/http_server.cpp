@@ -3,7 +3,6 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <httplib.h>
-#include <signal.h>
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -17,6 +16,7 @@
 #include "core/ascii.h"
 #include "core/random_id.h"
 #include "net/sockets.h"
+#include "net/stop_signals.h"
 #include "oss/percent_encode.h"
 
 namespace omm::emulate {
@@ -126,12 +126,7 @@ std::string bucket_from_host(const std::string& host) {
 
 int serve_emulator(Emulator& emulator, const ListenConfig& listen, const FaultConfig& fault_config,
                    const std::function<void(const std::string&)>& on_listening) {
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-
+  net::StopSignals stop_signals;  // before any thread starts
   httplib::Server svr;
   Faults faults(fault_config);
   svr.set_keep_alive_timeout(5);
@@ -225,9 +220,7 @@ int serve_emulator(Emulator& emulator, const ListenConfig& listen, const FaultCo
     spdlog::error("emulate: cannot listen on {}:{}", listen.host, listen.port);
     return 1;
   }
-  std::thread signal_thread([&] {
-    int sig = 0;
-    sigwait(&signals, &sig);
+  stop_signals.start([&svr](int sig) {
     spdlog::info("emulate: signal {}, stopping", sig);
     svr.stop();
   });
@@ -235,10 +228,7 @@ int serve_emulator(Emulator& emulator, const ListenConfig& listen, const FaultCo
   on_listening(v6 ? fmt::format("http://[{}]:{}", listen.host, port)
                   : fmt::format("http://{}:{}", listen.host, port));
   svr.listen_after_bind();
-  // Wake the signal thread if the server stopped on its own.
-  if (svr.is_running()) svr.stop();
-  pthread_kill(signal_thread.native_handle(), SIGTERM);
-  signal_thread.join();
+  stop_signals.finish();
   return 0;
 }
 

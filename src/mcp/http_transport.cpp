@@ -1,7 +1,6 @@
 #include "mcp/http_transport.h"
 
 #include <httplib.h>
-#include <signal.h>
 #include <spdlog/fmt/fmt.h>
 #include <spdlog/spdlog.h>
 #include <sys/socket.h>
@@ -21,6 +20,7 @@
 #include "mcp/server.h"
 #include "mcp/session.h"
 #include "net/sockets.h"
+#include "net/stop_signals.h"
 
 namespace omm::mcp {
 
@@ -388,14 +388,7 @@ int bind_listener(httplib::Server& svr, const HttpOptions& options,
 }  // namespace
 
 int serve_http(Server& server, const HttpOptions& options) {
-  // Signals are taken by a dedicated thread (blocked everywhere else; threads inherit the mask;
-  // children get a clean mask from spawn_process).
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-
+  net::StopSignals stop_signals;  // before any thread starts
   httplib::Server svr;
   Listener l(server, options);
   std::atomic<int> listen_fd{-1};
@@ -412,20 +405,15 @@ int serve_http(Server& server, const HttpOptions& options) {
   fmt::print(stderr, "listening on http://{}:{}/mcp\n", shown_host, port);
   std::fflush(stderr);
 
-  std::thread signal_thread([&svr, &l, signals]() mutable {
-    int sig = 0;
-    sigwait(&signals, &sig);
-    if (sig == 0) return;
+  stop_signals.start([&svr, &l](int sig) {
     spdlog::info("signal {}: stopping", sig);
     l.table.close_all();
     svr.stop();
     net::shutdown_tcp_sockets();  // wakes httplib's keep-alive loops at once (net/sockets.h)
   });
   const bool ok = svr.listen_after_bind();
+  stop_signals.finish();
   l.table.close_all();
-  // Wake the signal thread if the server stopped for another reason.
-  pthread_kill(signal_thread.native_handle(), SIGTERM);
-  signal_thread.join();
   return ok ? 0 : 1;
 }
 
