@@ -16,6 +16,7 @@
 #include "conformance/fixtures.h"
 #include "conformance/output_path.h"
 #include "core/executor.h"
+#include "files/address_policy.h"
 #include "local/file_links.h"
 #include "local/state_dir.h"
 #include "mcp/http_transport.h"
@@ -85,6 +86,10 @@ int run_serve(const omm::cli::ServeArgs& a) {
   options.worker_threads = a.workers;
   options.queue_capacity = a.queue;
   if (a.page_size > 0) options.page_size = a.page_size;
+  // A client's roots are paths on its own machine: honoured where that is this one.
+  const bool loopback_listener = a.host == "localhost" || omm::files::classify_address(a.host) ==
+                                                              omm::files::AddressClass::kLoopback;
+  options.client_roots = a.client_roots && (a.transport == "stdio" || loopback_listener);
   omm::mcp::Server server(info, options);
   auto local = local_options(a.root, a.output_dir, a.input_dirs, a.watermark_key);
   if (a.max_fetch_bytes > 0) local.max_fetch_bytes = a.max_fetch_bytes;

@@ -176,6 +176,8 @@ Result<ServeArgs> parse_serve_args(const std::vector<std::string>& args) {
       a.reveal_signed_urls = true;
     } else if (flag == "--allow-private-uri") {
       a.allow_private_uri = true;
+    } else if (flag == "--no-client-roots") {
+      a.client_roots = false;
     } else if (flag == "--max-fetch-bytes") {
       if (!need_value() || !parse_byte_count(value, &a.max_fetch_bytes)) {
         return flag_error(flag, "must be 1..1099511627776 bytes, got '" + value + "'");

@@ -37,6 +37,7 @@ struct ServeArgs {
   size_t max_duration = 14400;          // --max-duration SECONDS (0: no limit), default 4 h
   std::uint64_t max_fetch_bytes = 0;    // --max-fetch-bytes (0: the executor's default)
   bool allow_private_uri = false;       // --allow-private-uri
+  bool client_roots = true;             // false: --no-client-roots
   // oss backend (empty: from the ALIBABA_CLOUD_* environment variables).
   std::string bucket;                     // --bucket
   std::string region;                     // --region

@@ -45,7 +45,9 @@ Serve options:
                                (default ./media, or $XDG_DATA_HOME/oss-media-mcp/media)
   --output-dir DIR             where downloads are written (default ./outputs, likewise)
   --input-dir DIR              directories local `uri` sources may come from (repeatable;
-                               default: the output directory and the root)
+                               default: the output directory and the root), plus a client's
+                               declared file:// roots over stdio or a loopback HTTP listener
+  --no-client-roots            ignore clients' MCP roots (only --input-dir and the defaults)
   --watermark-key KEY          key of the local blind watermark
   --max-duration SECONDS       local backend: the longest span of media one video/audio job
                                may read (ss/t, num x inter and concat pieces count); longer

@@ -46,6 +46,10 @@ struct ServerOptions {
   size_t page_size = 100;      // list page size (tools, prompts, resources, templates)
   LogLevel default_log_level = LogLevel::kInfo;
   std::chrono::milliseconds client_request_timeout{60000};
+  // Whether a client's declared file:// roots widen the local input directories of its session
+  // (Session::client_roots). Roots are paths on the client's machine: the server honours them
+  // where that is this machine — stdio, and HTTP on a loopback listener — unless turned off.
+  bool client_roots = true;
   // Applied to every outgoing message (results, errors, notifications) — the redaction boundary.
   // Not applied to tools/list pages: tool entries are declared in code and schemas (the product's
   // are build-time text, ToolSpec::listing_json), hold no runtime value, and

@@ -557,7 +557,7 @@ std::vector<std::string> Session::client_roots(const json& related_request,
   unsigned long long generation = 0;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (!client_capabilities_.contains("roots")) return {};
+    if (!server_.options().client_roots || !client_capabilities_.contains("roots")) return {};
     if (roots_) return *roots_;
     generation = roots_generation_;
   }

@@ -20,6 +20,8 @@ TEST_CASE("serve flags") {
   CHECK(a->max_duration == 14400);  // 4 h unless --max-duration says otherwise
   CHECK(parse_serve_args({"--max-duration=0"})->max_duration == 0);
   CHECK(parse_serve_args({"--max-duration", "60"})->max_duration == 60);
+  CHECK(a->client_roots);  // a client's roots count unless --no-client-roots
+  CHECK_FALSE(parse_serve_args({"--no-client-roots"})->client_roots);
 }
 
 TEST_CASE("bad serve flags name the flag and the allowed values") {

@@ -115,6 +115,24 @@ describe(`${lib.BACKEND} backend: MCP roots over stdio`, () => {
   });
 });
 
+describe(`${lib.BACKEND} backend: --no-client-roots`, () => {
+  let off;
+  let offRoots;
+  before(async () => {
+    off = await lib.startServer(s, ["--no-client-roots"], { capabilities: { roots: { listChanged: true } } });
+    offRoots = withRoots(off, [root(elsewhere)]);
+  });
+  after(async () => {
+    await off?.close();
+  });
+
+  test("a declared root is never asked for and widens nothing", async () => {
+    assertRefusal(await lib.refused(off, "image_inspect", inspect(photo)), photo);
+    assert.equal(offRoots.asked, 0);
+    await lib.call(off, "image_inspect", inspect(s.inp("photo.png")));
+  });
+});
+
 describe("local backend: one HTTP session's roots do not widen another's", { skip: lib.OSS && "HTTP part: local backend only" }, () => {
   let server;
   const clients = [];
