@@ -23,9 +23,8 @@ struct WorkerLimits {
 using JobHandler = std::function<Result<nlohmann::json>(const nlohmann::json& request,
                                                         const WorkerLimits& limits)>;
 
-// Parses argv, fixes malloc's mmap and trim thresholds (a job's big buffers go back to the
-// system when it ends), applies RLIMIT_AS, calls `init` once (library start-up; a failure exits
-// 3), then serves requests until end of input. Returns the process exit code.
+// Parses argv, applies RLIMIT_AS, calls `init` once (library start-up; a failure exits 3), then
+// serves requests until end of input. Returns the process exit code.
 int run_worker(int argc, char** argv, const char* name, const std::function<Status()>& init,
                const JobHandler& handler);
 

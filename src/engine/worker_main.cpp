@@ -1,4 +1,3 @@
-#include <malloc.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -63,13 +62,6 @@ int run_worker(int argc, char** argv, const char* name, const std::function<Stat
       return 2;
     }
   }
-  // A worker lives for many jobs, one at a time. glibc's default raises its mmap threshold to the
-  // largest buffer freed so far, after which big buffers come from the heap and stay resident
-  // between jobs (an image worker held ~2.4 MiB more than it needed after 1 000 resizes). A fixed
-  // threshold gives every buffer of 128 KiB or more back to the system when the job frees it, and
-  // the heap's free top is trimmed beyond 128 KiB.
-  mallopt(M_MMAP_THRESHOLD, 128 * 1024);
-  mallopt(M_TRIM_THRESHOLD, 128 * 1024);
   if (limits.memory_limit_mb > 0) {
     rlimit rl{};
     rl.rlim_cur = rl.rlim_max = static_cast<rlim_t>(limits.memory_limit_mb) << 20;
