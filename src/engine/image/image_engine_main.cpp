@@ -3,9 +3,11 @@
 // resize), the operations in order, then the encoder; info and average-hue answer JSON in "data".
 #include <malloc.h>
 
+#include <cstdlib>
 #include <string>
 
 #include "engine/image/image_engine.h"
+#include "engine/image/vips_modules.h"
 #include "engine/worker.h"
 
 namespace omm::engine::image {
@@ -173,10 +175,14 @@ int main(int argc, char** argv) {
   mallopt(M_ARENA_MAX, 1);
   const char* argv0 = argc > 0 ? argv[0] : "oss-media-engine-image";
   auto init = [argv0]() -> omm::Status {
+    // Only the modules of OSS's formats (vips_modules.h).
+    const bool pick_modules = omm::engine::image::kVipsModuleDir[0] != '\0';
+    if (pick_modules) ::setenv("VIPSHOME", "/nonexistent", 1);
     if (VIPS_INIT(argv0) != 0) {
       return omm::Status::error("engine.init",
                                 std::string("libvips failed to start: ") + vips_error_buffer());
     }
+    if (pick_modules) omm::engine::image::load_vips_modules();
     vips_cache_set_max(0);    // one job after another on different files: nothing to reuse
     vips_concurrency_set(1);  // the pool runs one worker per core
     // Only the loaders of OSS's source formats are needed; ImageMagick is kept for BMP, and the
