@@ -19,8 +19,16 @@ const N = 200;
 const names = Array.from({ length: N }, (_, i) => `img-${String(i).padStart(3, "0")}.${i % 3 === 0 ? "jpg" : "png"}`);
 
 // Outputs (files) under a prefix of the bucket, by name.
-const outputsUnder = (prefix) =>
-  existsSync(s.at(prefix)) ? readdirSync(s.at(prefix)).filter((f) => !f.startsWith(".")).sort() : [];
+// A directory a failed item created is taken back while the batch runs: it may vanish between
+// the two calls.
+const outputsUnder = (prefix) => {
+  try {
+    return readdirSync(s.at(prefix)).filter((f) => !f.startsWith(".")).sort();
+  } catch (e) {
+    if (e.code === "ENOENT") return [];
+    throw e;
+  }
+};
 const mtimes = (prefix) =>
   Object.fromEntries(outputsUnder(prefix).map((f) => [f, statSync(path.join(s.at(prefix), f)).mtimeMs]));
 const readManifest = async (client, uri) => {
